@@ -1,0 +1,77 @@
+// Builds the browser bundle into mountui/static/: app-<hash>.js and app-<hash>.css (minified), their .gz and
+// .br siblings, and manifest.json naming them. Same source -> byte-identical output, so CI can rebuild and
+// compare. Run: cd frontend && npm ci && node build.mjs
+
+import { createHash } from "node:crypto";
+import { readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, "..", "mountui", "static");
+const HASHED = /^app-[0-9a-f]+\.(js|css)(\.gz|\.br)?$/;
+
+// Browsers with CSS light-dark() and :has(): Chrome/Edge 123, Firefox 121, Safari 17.5.
+const TARGETS = ["chrome123", "edge123", "firefox121", "safari17.5"];
+
+async function bundle(entry, loaderOptions = {}) {
+  const result = await esbuild.build({
+    entryPoints: [join(here, "src", entry)],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: TARGETS,
+    legalComments: "none",
+    charset: "utf8",
+    write: false,
+    outdir: "out",
+    logLevel: "warning",
+    ...loaderOptions,
+  });
+  return result.outputFiles[0].contents;
+}
+
+function hashed(ext, contents) {
+  const digest = createHash("sha256").update(contents).digest("hex").slice(0, 12);
+  return `app-${digest}.${ext}`;
+}
+
+function gzip(contents) {
+  const out = gzipSync(contents, { level: 9 });
+  out[9] = 255; // OS field "unknown": the same bytes whichever platform builds it
+  return out;
+}
+
+function brotli(contents) {
+  return brotliCompressSync(contents, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: contents.length,
+    },
+  });
+}
+
+const outputs = {
+  js: await bundle("main.js"),
+  css: await bundle("styles/app.css"),
+};
+
+mkdirSync(outDir, { recursive: true });
+for (const name of readdirSync(outDir)) {
+  if (HASHED.test(name)) rmSync(join(outDir, name));
+}
+
+const manifest = {};
+for (const [ext, contents] of Object.entries(outputs)) {
+  const name = hashed(ext, contents);
+  manifest[ext] = name;
+  writeFileSync(join(outDir, name), contents);
+  writeFileSync(join(outDir, `${name}.gz`), gzip(contents));
+  writeFileSync(join(outDir, `${name}.br`), brotli(contents));
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`${name}  ${kb(contents.length)}  gz ${kb(gzip(contents).length)}  br ${kb(brotli(contents).length)}`);
+}
+writeFileSync(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,0 +1,12 @@
+// Column: children stacked vertically; inside a Row, `scale` and `min_width` size it.
+
+import { Layout } from "./base.js";
+
+export class Column extends Layout {
+  static tag = "mountui-column";
+
+  render() {
+    this.classList.add("mu-column");
+    if (this.props.variant && this.props.variant !== "default") this.classList.add(`mu-${this.props.variant}`);
+  }
+}

@@ -1,0 +1,27 @@
+// Examples: rows of sample input values from `config.examples`; choosing one fills in the inputs (as if the
+// user typed them, so `input` and `change` listeners run).
+
+import { h } from "../dom.js";
+
+export function renderExamples(entry, app) {
+  const targets = (entry.inputs || []).map((id) => app.component(id));
+  const headers = entry.headers || targets.map((c) => c?.props?.label || "");
+  const rows = (entry.rows || []).map((row) => {
+    const text = row.map((v) => (v !== null && typeof v === "object" ? v.name || JSON.stringify(v) : String(v ?? ""))).join(" · ");
+    const button = h("button", { type: "button", class: "mu-example", title: text }, text);
+    button.addEventListener("click", () => {
+      row.forEach((value, i) => {
+        const target = targets[i];
+        if (!target) return;
+        target.setValue(value);
+        target.userChanged();
+      });
+      targets.find(Boolean)?.querySelector("input, textarea, select")?.focus();
+    });
+    return h("li", {}, button);
+  });
+  const label = entry.label || "Examples";
+  return h("section", { class: "mu-examples", "aria-label": headers.filter(Boolean).length ? `${label}: ${headers.join(", ")}` : label },
+    h("h2", { class: "mu-examples-title" }, label),
+    h("ul", { class: "mu-example-list" }, rows));
+}

@@ -1,0 +1,16 @@
+// Image: like File, with a preview. The image is loaded from its server URL (never from a client-made blob).
+
+import { h } from "../dom.js";
+import { FileBase } from "./filebase.js";
+
+export class Image_ extends FileBase {
+  static tag = "mountui-image";
+  noun = "image";
+  defaultAccept = "image/*";
+
+  renderFile(file) {
+    const img = h("img", { class: "mu-image", src: this.url(file), alt: file.name || this.props.label || "Image" });
+    return h("figure", { class: "mu-image-item" }, img,
+      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)));
+  }
+}

@@ -1,0 +1,12 @@
+// Tab: one panel of a Tabs layout; Tabs makes its tab button from `props.label`.
+
+import { Layout } from "./base.js";
+
+export class Tab extends Layout {
+  static tag = "mountui-tab";
+
+  render() {
+    this.classList.add("mu-tab-panel");
+    this.setAttribute("role", "tabpanel");
+  }
+}

@@ -1,0 +1,92 @@
+"""mountui: interactive web UIs for Python functions, mounted into any FastAPI or Starlette service.
+
+    with mountui.Blocks() as demo:
+        name = mountui.Textbox(label="Name"); out = mountui.Textbox()
+        mountui.Button("Greet").click(greet, name, out, api_name="greet")
+    app = mountui.mount_ui_app(app, demo, path="/ui")
+
+Heavy modules (the server, uvicorn, authlib) load only when an app is built, so importing stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mountui.blocks import Blocks
+from mountui.components import (
+    JSON,
+    Button,
+    Chatbot,
+    Checkbox,
+    Component,
+    Dropdown,
+    File,
+    Image,
+    Markdown,
+    Number,
+    Radio,
+    Slider,
+    State,
+    Textbox,
+)
+from mountui.errors import ConfigError, Error, MountUIError
+from mountui.injection import OAuthProfile, OAuthToken, Progress, Request
+from mountui.layouts import Accordion, Column, Group, Row, Tab, Tabs
+
+if TYPE_CHECKING:
+    from mountui.chat_interface import ChatInterface
+    from mountui.interface import Interface
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Interface": ("mountui.interface", "Interface"),
+    "ChatInterface": ("mountui.chat_interface", "ChatInterface"),
+    "mount_ui_app": ("mountui.server.mount", "mount_ui_app"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mountui' has no attribute {name!r}")
+
+
+__all__ = [
+    "JSON",
+    "Accordion",
+    "Blocks",
+    "Button",
+    "ChatInterface",
+    "Chatbot",
+    "Checkbox",
+    "Column",
+    "Component",
+    "ConfigError",
+    "Dropdown",
+    "Error",
+    "File",
+    "Group",
+    "Image",
+    "Interface",
+    "Markdown",
+    "MountUIError",
+    "Number",
+    "OAuthProfile",
+    "OAuthToken",
+    "Progress",
+    "Radio",
+    "Request",
+    "Row",
+    "Slider",
+    "State",
+    "Tab",
+    "Tabs",
+    "Textbox",
+    "mount_ui_app",
+]

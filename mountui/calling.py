@@ -1,0 +1,43 @@
+"""Calling a user function of any kind (sync, async, generator, async generator) as an async iterator.
+
+Sync code runs in a worker thread so it never blocks the event loop; generators are advanced one item at a
+time so a cancelled call stops at the next `yield`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio.to_thread
+
+from mountui.injection import FunctionSpec
+
+_DONE = object()
+
+
+def _next(iterator: Any) -> Any:
+    return next(iterator, _DONE)
+
+
+async def iterate_results(spec: FunctionSpec, args: list[Any]) -> AsyncIterator[Any]:
+    """Yield each result of the function: once for a plain function, once per `yield` for a generator."""
+    fn = spec.fn
+    if spec.is_async_generator:
+        agen = fn(*args)
+        try:
+            async for item in agen:
+                yield item
+        finally:
+            await agen.aclose()
+    elif spec.is_generator:
+        gen = await anyio.to_thread.run_sync(lambda: fn(*args))
+        try:
+            while (item := await anyio.to_thread.run_sync(_next, gen)) is not _DONE:
+                yield item
+        finally:
+            gen.close()
+    elif spec.is_async:
+        yield await fn(*args)
+    else:
+        yield await anyio.to_thread.run_sync(lambda: fn(*args))

@@ -1,0 +1,93 @@
+"""The base class every component derives from: config, wire type, preprocess and postprocess."""
+
+from __future__ import annotations
+
+import copy
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
+
+from pydantic import TypeAdapter
+
+from mountui.blocks import Block
+from mountui.events import EventTarget
+
+
+class ProcessingContext(Protocol):
+    """What components may ask of the server while converting values (files, mostly)."""
+
+    def file_input(self, ref: dict[str, Any]) -> Any:
+        """Return the stored file (with `.path`, `.name`, `.size`, `.mime_type`) for a wire file reference."""
+
+    def file_output(self, value: Any, name: str | None = None) -> dict[str, Any]:
+        """Store a file the function returned (a path or bytes) and return its wire value."""
+
+
+class Component(EventTarget, Block):
+    """A UI element with a value. Subclasses set `wire_type` and may override the conversions."""
+
+    wire_type: ClassVar[Any] = Any
+    # Components whose value stays on the server (State) are not part of the wire protocol.
+    server_side: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        label: str | None = None,
+        info: str | None = None,
+        show_label: bool = True,
+        interactive: bool | None = None,
+        visible: bool = True,
+        elem_id: str | None = None,
+        elem_classes: Any = None,
+        render: bool = True,
+    ) -> None:
+        self.value = value
+        self.label = label
+        self.info = info
+        self.show_label = show_label
+        self.interactive = interactive
+        super().__init__(visible=visible, elem_id=elem_id, elem_classes=elem_classes, render=render)
+
+    # --- description for the frontend ---
+    def props(self) -> dict[str, Any]:
+        return {
+            **super().props(),
+            "label": self.label,
+            "info": self.info,
+            "show_label": self.show_label,
+            "interactive": self.interactive,
+        }
+
+    def initial_value(self, ctx: ProcessingContext | None = None) -> Any:
+        value = self.value() if callable(self.value) else self.value
+        return self.postprocess(copy.deepcopy(value), ctx)
+
+    # --- schema and conversions ---
+    def type_annotation(self) -> Any:
+        return self.wire_type
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.type_annotation())
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = self.adapter.json_schema()
+        if self.label:
+            schema.setdefault("title", self.label)
+        return schema
+
+    def example_value(self) -> Any:
+        """A value the API docs show in snippets."""
+        return self.postprocess(self.value, None) if self.value is not None else None
+
+    def preprocess(self, value: Any, ctx: ProcessingContext | None) -> Any:
+        """Wire value (already schema-validated) -> the Python value the function receives."""
+        return value
+
+    def postprocess(self, value: Any, ctx: ProcessingContext | None) -> Any:
+        """The function's return value -> the wire value."""
+        return value
+
+    def api_label(self) -> str:
+        return self.label or type(self).__name__.lower()

@@ -1,0 +1,71 @@
+"""File: upload files to a function, or offer files it returns for download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NotRequired, TypedDict
+
+from mountui.components.base import Component
+from mountui.errors import ConfigError
+
+
+class FileRef(TypedDict):
+    id: str
+    name: NotRequired[str]
+    size: NotRequired[int]
+    mime_type: NotRequired[str]
+    url: NotRequired[str]
+
+
+class File(Component):
+    """`type="filepath"` gives the function a path string; `type="bytes"` the file's bytes."""
+
+    events = ("change", "upload")
+
+    def __init__(
+        self,
+        value: Any = None,
+        *,
+        file_count: str = "single",
+        file_types: list[str] | None = None,
+        type: str = "filepath",
+        **kwargs: Any,
+    ) -> None:
+        if file_count not in ("single", "multiple"):
+            raise ConfigError("file_count is 'single' or 'multiple'")
+        if type not in ("filepath", "bytes"):
+            raise ConfigError("type is 'filepath' or 'bytes'")
+        self.file_count = file_count
+        self.file_types = file_types
+        self.type = type
+        super().__init__(value, **kwargs)
+
+    def props(self) -> dict[str, Any]:
+        return {**super().props(), "file_count": self.file_count, "file_types": self.file_types}
+
+    def type_annotation(self) -> Any:
+        return list[FileRef] if self.file_count == "multiple" else FileRef | None
+
+    def initial_value(self, ctx: Any = None) -> Any:
+        return [] if self.file_count == "multiple" else None
+
+    def _one_in(self, ref: dict[str, Any], ctx: Any) -> Any:
+        stored = ctx.file_input(ref)
+        return Path(stored.path).read_bytes() if self.type == "bytes" else str(stored.path)
+
+    def preprocess(self, value: Any, ctx: Any) -> Any:
+        if self.file_count == "multiple":
+            return [self._one_in(v, ctx) for v in value]
+        return None if value is None else self._one_in(value, ctx)
+
+    def postprocess(self, value: Any, ctx: Any) -> Any:
+        if value is None or ctx is None:
+            return [] if self.file_count == "multiple" else None
+        if self.file_count == "multiple":
+            items = value if isinstance(value, (list, tuple)) else [value]
+            return [ctx.file_output(v) for v in items]
+        return ctx.file_output(value)
+
+    def example_value(self) -> Any:
+        ref = {"id": "<id from POST upload>"}
+        return [ref] if self.file_count == "multiple" else ref

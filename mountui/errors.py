@@ -1,0 +1,37 @@
+"""The exceptions mountui raises, and the one users raise to show a message to the caller."""
+
+from __future__ import annotations
+
+
+class MountUIError(Exception):
+    """Base class of every exception mountui raises itself."""
+
+
+class ConfigError(MountUIError, ValueError):
+    """The app or its settings are described wrongly; the message says what to change."""
+
+
+class Error(Exception):
+    """Raise in your function to show `message` to the caller (browser, API client, MCP).
+
+    Any other exception shows a generic message (details only with `show_error=True`) and is logged.
+    """
+
+    def __init__(self, message: str = "Error raised.", *, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.title = title
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CallError(MountUIError):
+    """A call was refused or failed; carries the wire error `code`, `message` and HTTP `status`."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}

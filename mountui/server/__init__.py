@@ -1,0 +1,1 @@
+"""The server: one Starlette sub-application per mounted UI."""

@@ -1,0 +1,173 @@
+"""Building the sub-application for one Blocks: settings, store, pipeline, routes, all behind the guard."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
+
+from mountui.auth.identity import ANONYMOUS, DependencySource, IdentitySource
+from mountui.blocks import Blocks
+from mountui.components import Component
+from mountui.server.files import FileStore
+from mountui.server.guard import Authenticator, Guard
+from mountui.server.pipeline import Pipeline
+from mountui.server.routes import Routes, error_handlers
+from mountui.server.static import StaticAssets
+from mountui.settings import Settings, make_settings
+from mountui.store import MemoryStore, Store
+
+logger = logging.getLogger("mountui")
+
+
+def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
+    inputs = {c.id for d in blocks.dependencies for c in d.inputs}
+    outputs = {c.id for d in blocks.dependencies for c in d.outputs}
+    triggers = {t.id for d in blocks.dependencies for t, _ in d.triggers if t is not None}
+    flags = {}
+    for block in blocks.blocks.values():
+        if isinstance(block, Component):
+            explicit = block.interactive
+            flags[block.id] = (
+                explicit
+                if explicit is not None
+                else (block.id in inputs or block.id in triggers or block.id not in outputs)
+            )
+    return flags
+
+
+class UIApp:
+    """The ASGI app of one mounted UI. Everything it serves goes through `Guard`."""
+
+    def __init__(
+        self, blocks: Blocks, settings: Settings, sources: list[IdentitySource] | None = None
+    ) -> None:
+        self.blocks = blocks
+        self.settings = settings
+        self.store: Store = settings.store or MemoryStore()
+        self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
+        self.pipeline = Pipeline(blocks, settings, self.store, self.files)
+        self.assets = StaticAssets()
+        self.sources = list(sources or [])
+        if settings.auth_dependency is not None:
+            self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
+        self.authenticator = Authenticator(self.sources, settings.login_url)
+        self.routes = Routes(self)
+        extra_routes = [r for s in self.sources for r in s.routes()]
+        self.router = Starlette(
+            routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
+        )
+        self.app = Guard(self.router, self.authenticator, settings)
+        self._static_config = self._build_static_config()
+        self._started = False
+
+    # --- configuration for the page ---
+    def _build_static_config(self) -> dict[str, Any]:
+        flags = _interactive_flags(self.blocks)
+        components = []
+        for block in self.blocks.blocks.values():
+            if isinstance(block, Component) and block.server_side:
+                continue
+            entry: dict[str, Any] = {"id": block.id, "type": block.block_type, "props": block.props()}
+            if isinstance(block, Component):
+                entry["props"]["interactive"] = flags[block.id]
+                if not callable(block.value):
+                    entry["value"] = block.initial_value(None)
+            components.append(entry)
+        return {
+            "version": _version(),
+            "title": self.blocks.title,
+            "show_api": self.settings.show_api,
+            "theme": self.blocks.theme,
+            "components": components,
+            "layout": self.blocks.layout(),
+            "dependencies": [d.config() for d in self.blocks.dependencies],
+            **self.blocks.extra_config(),
+        }
+
+    def config_for(self, request: Request) -> dict[str, Any]:
+        identity = request.scope.get("mountui.identity", ANONYMOUS)
+        config = dict(self._static_config)
+        dynamic = [
+            b
+            for b in self.blocks.blocks.values()
+            if isinstance(b, Component) and callable(b.value) and not b.server_side
+        ]
+        if dynamic:
+            values = {b.id: b.initial_value(None) for b in dynamic}
+            config["components"] = [
+                {**c, "value": values[c["id"]]} if c["id"] in values else c for c in config["components"]
+            ]
+        config["session_id"] = secrets.token_urlsafe(16)
+        config["username"] = identity.username
+        return config
+
+    def page_csp(self, base: str) -> str:
+        return base
+
+    # --- lifecycle ---
+    @contextlib.asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        await self.startup()
+        try:
+            yield
+        finally:
+            await self.shutdown()
+
+    async def startup(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        for source in self.sources:
+            await source.startup()
+
+    async def shutdown(self) -> None:
+        await self.pipeline.shutdown()
+        self.files.close()
+        await self.store.close()
+        self._started = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._serve_lifespan(receive, send)
+            return
+        if not self._started:
+            await self.startup()
+        await self.app(scope, receive, send)
+
+    async def _serve_lifespan(self, receive: Receive, send: Send) -> None:
+        # Used when this app is served on its own (launch, uvicorn mountui_app:app).
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _version() -> str:
+    from mountui import __version__
+
+    return __version__
+
+
+def build_app(blocks: Blocks, **settings: Any) -> UIApp:
+    """The ASGI app serving `blocks`, with settings validated once (a misspelt one fails here)."""
+    from mountui.auth.setup import identity_sources
+
+    parsed = make_settings(settings)
+    return UIApp(blocks, parsed, identity_sources(parsed))

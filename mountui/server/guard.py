@@ -1,0 +1,100 @@
+"""The one guard: an ASGI wrapper around the whole mounted app, in front of every route and sub-mount.
+
+The caller is resolved once, kept in the scope, and every path not on the short public list is refused to
+callers the configured mechanisms do not accept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mountui.auth.identity import ANONYMOUS, Identity, IdentitySource
+from mountui.server.responses import error_response
+from mountui.server.urls import route_path
+
+logger = logging.getLogger("mountui.auth")
+
+# Paths anyone may reach. Everything else, including routes added later, is guarded.
+PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz", "/embed.js", "/manifest.webmanifest", "/sw.js"})
+PUBLIC_PREFIXES = ("/static/",)
+
+
+def is_page_request(path: str, scope: Scope) -> bool:
+    return path == "/" and scope.get("method", "GET") in ("GET", "HEAD")
+
+
+class Authenticator:
+    """All identity sources of one app, asked in order."""
+
+    def __init__(self, sources: Sequence[IdentitySource], login_url: str | None = None) -> None:
+        self.sources = list(sources)
+        self.login_url = login_url
+        self.required = any(s.required for s in self.sources)
+        self.public_paths = set(PUBLIC_PATHS).union(*(s.public_paths() for s in self.sources))
+
+    async def identify(self, request: Request) -> Identity:
+        for source in self.sources:
+            identity = await source.identify(request)
+            if identity is not None and identity.username:
+                return identity
+        return ANONYMOUS
+
+    def is_public(self, path: str) -> bool:
+        return path in self.public_paths or path.startswith(PUBLIC_PREFIXES)
+
+    def deny(self, request: Request, path: str) -> Response:
+        page = is_page_request(path, request.scope)
+        for source in self.sources:
+            response = source.deny(request, page)
+            if response is not None:
+                return response
+        if page and self.login_url:
+            return RedirectResponse(self.login_url, status_code=303, headers={"Cache-Control": "no-store"})
+        if page:
+            return HTMLResponse(
+                "<!doctype html><title>Sign in required</title><h1>Sign in required</h1>"
+                "<p>You need to sign in to use this app.</p>",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
+        return error_response(401, "unauthorized", "sign in to use this app", {"Cache-Control": "no-store"})
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, authenticator: Authenticator, settings: Any) -> None:
+        self.app = app
+        self.authenticator = authenticator
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        scope["mountui.settings"] = self.settings
+        path = route_path(scope)
+        if self.authenticator.is_public(path):
+            scope["mountui.identity"] = ANONYMOUS
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            identity = await self.authenticator.identify(request)
+        except Exception:
+            # An identity source that raises denies; it never lets the caller through.
+            logger.exception("mountui: identifying the caller failed; refusing the request")
+            identity = ANONYMOUS
+        scope["mountui.identity"] = identity
+        if identity.username or not self.authenticator.required:
+            await self.app(scope, receive, send)
+            return
+        logger.info("mountui: refused %s %s: not signed in", scope.get("method", "WS"), path)
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4401})
+            return
+        await self.authenticator.deny(request, path)(scope, receive, send)

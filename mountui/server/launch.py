@@ -1,0 +1,29 @@
+"""Serving one UI alone on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mountui.blocks import Blocks
+
+
+def launch(
+    blocks: Blocks, *, host: str = "127.0.0.1", port: int = 7860, log_level: str = "info", **settings: Any
+) -> None:
+    import uvicorn
+
+    from mountui.server.app import build_app
+
+    app = build_app(blocks, **settings)
+    root_path = app.settings.root_path
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
+    print(f"mountui: serving {blocks.title!r} at http://{shown_host}:{port}{root_path}/", flush=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        root_path=root_path,
+        log_level=log_level,
+        forwarded_allow_ips=",".join(app.settings.trusted_proxies),
+        timeout_graceful_shutdown=5,
+    )

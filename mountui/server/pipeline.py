@@ -1,0 +1,319 @@
+"""The pipeline: the one path every call takes, whoever makes it (browser, client, curl, MCP).
+
+validate -> queue (concurrency limits) -> run the function -> events into the store's log.
+Routes call `start()`; they never run user code themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio.to_thread
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from mountui.blocks import Blocks
+from mountui.calling import iterate_results
+from mountui.components import File
+from mountui.errors import CallError, Error
+from mountui.events import Dependency
+from mountui.injection import Progress, Request
+from mountui.server.files import FileStore
+from mountui.server.queue import ConcurrencyGate, EventQueue
+from mountui.settings import Settings
+from mountui.store.base import Store
+
+logger = logging.getLogger("mountui")
+
+
+@dataclass
+class Caller:
+    """Who is calling, resolved once per request by the guard."""
+
+    username: str | None
+    session_id: str | None
+    request: Any  # starlette Request
+    base_path: str  # public path of the mounted app, for file URLs
+    oauth_profile: Any = None
+    oauth_token: Any = None
+
+
+@dataclass(eq=False)
+class Job:
+    event_id: str
+    dep: Dependency
+    owner: str | None
+    done: asyncio.Future[tuple[str, dict[str, Any]]]
+    task: asyncio.Task[None] | None = None
+    gate: ConcurrencyGate | None = None
+    wait: asyncio.Future[None] | None = None
+    readers: int = 0
+    cancel_timer: asyncio.TimerHandle | None = None
+    pending: set[asyncio.Task[None]] = field(default_factory=set)  # progress events being written
+
+
+class CallContext:
+    """What components may ask of the server while converting one call's values."""
+
+    def __init__(self, files: FileStore, owner: str | None, base_path: str) -> None:
+        self.files, self.owner, self.base_path = files, owner, base_path
+
+    def file_input(self, ref: dict[str, Any]) -> Any:
+        return self.files.get(str(ref["id"]), self.owner)
+
+    def file_output(self, value: Any, name: str | None = None) -> dict[str, Any]:
+        return self.files.add_output(value, self.owner, name).wire(self.base_path)
+
+
+def _strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
+    types = tuple(c.type_annotation() for c in dep.wire_inputs)
+    return TypeAdapter(tuple[types] if types else tuple[()], config=ConfigDict(strict=True))  # type: ignore[valid-type]
+
+
+class Pipeline:
+    def __init__(self, blocks: Blocks, settings: Settings, store: Store, files: FileStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.files = files
+        self.queue = EventQueue(settings.max_queue_size)
+        self.endpoints = {d.endpoint: d for d in blocks.dependencies}
+        self._validators = {d.endpoint: _strict_tuple(d) for d in blocks.dependencies}
+        self._has_files = {
+            d.endpoint: any(isinstance(c, File) for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
+        }
+        self.jobs: dict[str, Job] = {}
+
+    # --- the edge: look up and validate ---
+    def endpoint(self, name: str) -> Dependency:
+        dep = self.endpoints.get(name)
+        if dep is None:
+            raise CallError(404, "unknown_endpoint", f"no endpoint named {name!r}; see the API page (docs)")
+        return dep
+
+    def validate(self, dep: Dependency, body: Any) -> list[Any]:
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise CallError(400, "validation_error", 'the body must be a JSON object {"data": [...]}')
+        data = body["data"]
+        wire = dep.wire_inputs
+        if len(data) != len(wire):
+            names = ", ".join(c.api_label() for c in wire) or "none"
+            raise CallError(
+                400,
+                "validation_error",
+                f"{dep.endpoint} takes {len(wire)} value(s) ({names}), got {len(data)}",
+            )
+        try:
+            return list(self._validators[dep.endpoint].validate_python(tuple(data)))
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors()[:5]:
+                index = err["loc"][0] if err["loc"] else 0
+                label = wire[index].api_label() if isinstance(index, int) and index < len(wire) else "input"
+                where = "".join(f"[{p}]" for p in err["loc"][1:])
+                problems.append(f"{label}{where}: {err['msg']}")
+            raise CallError(400, "validation_error", "; ".join(problems)) from None
+
+    # --- starting a call ---
+    async def start(self, dep: Dependency, values: list[Any], caller: Caller) -> Job:
+        limit = (
+            self.settings.default_concurrency_limit
+            if dep.concurrency_limit == "default"
+            else dep.concurrency_limit
+        )
+        gate = self.queue.gate(dep.concurrency_id or dep.endpoint, limit)  # type: ignore[arg-type]
+        wait = self.queue.reserve(gate)  # raises 503 before anything is created
+        job = Job(
+            event_id=secrets.token_urlsafe(16),
+            dep=dep,
+            owner=caller.username,
+            done=asyncio.get_running_loop().create_future(),
+            gate=gate,
+            wait=wait,
+        )
+        self.jobs[job.event_id] = job
+        if wait is not None:
+            await self._emit(job, "queued", {"event_id": job.event_id, "position": self.queue.position(gate)})
+        job.task = asyncio.create_task(self._run(job, values, caller))
+        return job
+
+    async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
+        await self.store.log_append(job.event_id, (event, data))
+
+    async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
+        dep, gate = job.dep, job.gate
+        assert gate is not None
+        entered = job.wait is None
+        outcome: tuple[str, dict[str, Any]]
+        try:
+            if job.wait is not None:
+                await job.wait
+                entered = True
+            await self._emit(job, "started", {"event_id": job.event_id})
+            outcome = ("complete", {"data": await self._execute(job, values, caller)})
+        except asyncio.CancelledError:
+            outcome = ("error", {"code": "cancelled", "message": "the call was cancelled"})
+        except Error as exc:
+            outcome = ("error", {"code": "app_error", "message": exc.message})
+        except CallError as exc:
+            outcome = ("error", {"code": exc.code, "message": exc.message})
+        except Exception as exc:
+            logger.exception("mountui: %s raised", dep.endpoint)
+            message = (
+                f"{type(exc).__name__}: {exc}"
+                if self.settings.show_error
+                else "the app hit an error while running this call (details are in the server log)"
+            )
+            outcome = ("error", {"code": "internal_error", "message": message})
+        finally:
+            if entered:
+                gate.leave()
+            elif job.wait is not None:
+                self.queue.abandon(gate, job.wait)
+        if job.pending:
+            await asyncio.gather(*job.pending, return_exceptions=True)
+        await self._emit(job, *outcome)
+        await self.store.log_close(job.event_id, self.settings.event_retention)
+        if not job.done.done():
+            job.done.set_result(outcome)
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.settings.event_retention, self.jobs.pop, job.event_id, None)
+
+    async def _execute(self, job: Job, values: list[Any], caller: Caller) -> list[Any]:
+        dep = job.dep
+        ctx = CallContext(self.files, caller.username, caller.base_path)
+        threaded = self._has_files[dep.endpoint]
+        state = await self._load_state(dep, caller)
+        wire_values = iter(values)
+
+        def preprocess() -> list[Any]:
+            return [
+                state[c.id] if c.server_side else c.preprocess(next(wire_values), ctx) for c in dep.inputs
+            ]
+
+        args = await anyio.to_thread.run_sync(preprocess) if threaded else preprocess()
+        loop = asyncio.get_running_loop()
+
+        def emit_progress(update: dict[str, Any]) -> None:
+            def schedule() -> None:
+                if not job.done.done():
+                    task = loop.create_task(self._emit(job, "progress", update))
+                    job.pending.add(task)
+                    task.add_done_callback(job.pending.discard)
+
+            loop.call_soon_threadsafe(schedule)
+
+        injected = {
+            "request": Request(caller.request, username=caller.username, session_id=caller.session_id),
+            "progress": Progress()._bind(emit_progress),
+            "oauth_profile": caller.oauth_profile,
+            "oauth_token": caller.oauth_token,
+        }
+        call_args = dep.spec.build_args(args, injected)
+        last: list[Any] | None = None
+        outputs_state: dict[int, Any] = {}
+        streams = dep.streams
+        async for result in iterate_results(dep.spec, call_args):
+            outputs_state, wire_out = await self._postprocess(dep, result, ctx, threaded)
+            last = wire_out
+            if streams:
+                await self._emit(job, "output", {"data": wire_out})
+        if last is None:  # a generator that yielded nothing
+            outputs_state, last = {}, [None] * len(dep.wire_outputs)
+        if outputs_state:
+            await self._save_state(caller, outputs_state)
+        return last
+
+    async def _postprocess(
+        self, dep: Dependency, result: Any, ctx: CallContext, threaded: bool
+    ) -> tuple[dict[int, Any], list[Any]]:
+        outputs = dep.outputs
+        if not outputs:
+            return {}, []
+        if len(outputs) == 1:
+            results = [result]
+        elif isinstance(result, (tuple, list)) and len(result) == len(outputs):
+            results = list(result)
+        else:
+            got = len(result) if isinstance(result, (tuple, list)) else 1
+            raise TypeError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
+
+        def convert() -> tuple[dict[int, Any], list[Any]]:
+            state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
+            wire = [c.postprocess(v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
+            return state, wire
+
+        return await anyio.to_thread.run_sync(convert) if threaded else convert()
+
+    # --- State, per browser session ---
+    async def _load_state(self, dep: Dependency, caller: Caller) -> dict[int, Any]:
+        needed = [c for c in dep.inputs if c.server_side]
+        if not needed:
+            return {}
+        record = await self._state_record(caller)
+        values = record.get("values", {}) if record else {}
+        return {c.id: values[c.id] if c.id in values else c.default() for c in needed}  # type: ignore[attr-defined]
+
+    async def _state_record(self, caller: Caller) -> dict[str, Any] | None:
+        if not caller.session_id:
+            return None
+        record = await self.store.get(f"state:{caller.session_id}")
+        if record is not None and not secrets.compare_digest(record["owner"] or "", caller.username or ""):
+            raise CallError(403, "forbidden", "this session belongs to another user")
+        return record
+
+    async def _save_state(self, caller: Caller, updates: dict[int, Any]) -> None:
+        if not caller.session_id:
+            return  # a stateless API call: State starts from its default every time
+        record = await self._state_record(caller) or {"owner": caller.username, "values": {}}
+        values = {**record["values"], **updates}
+        try:
+            size = len(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:
+            size = 0
+        if size > self.settings.state_max_size:
+            raise CallError(
+                413,
+                "state_too_large",
+                f"State grew to {size} bytes, over state_max_size ({self.settings.state_max_size})",
+            )
+        await self.store.set(
+            f"state:{caller.session_id}",
+            {"owner": caller.username, "values": values},
+            ttl=self.settings.state_ttl,
+        )
+
+    # --- readers and cancellation ---
+    def job_for(self, event_id: str, username: str | None) -> Job:
+        job = self.jobs.get(event_id)
+        if job is None:
+            raise CallError(404, "not_found", "no such call (it finished too long ago, or never existed)")
+        if not secrets.compare_digest(job.owner or "", username or ""):
+            raise CallError(403, "forbidden", "this call was started by another user")
+        return job
+
+    def attach(self, job: Job) -> None:
+        job.readers += 1
+        if job.cancel_timer is not None:
+            job.cancel_timer.cancel()
+            job.cancel_timer = None
+
+    def detach(self, job: Job) -> None:
+        job.readers -= 1
+        if job.readers == 0 and not job.done.done():
+            grace = self.settings.resume_grace
+            if grace == 0:
+                self.cancel(job)
+            else:
+                job.cancel_timer = asyncio.get_running_loop().call_later(grace, self.cancel, job)
+
+    def cancel(self, job: Job) -> None:
+        if job.task is not None and not job.task.done():
+            job.task.cancel()
+
+    async def shutdown(self) -> None:
+        for job in list(self.jobs.values()):
+            self.cancel(job)

@@ -1,0 +1,229 @@
+"""The HTTP routes of a mounted UI. Thin: parse, hand over to the pipeline, render."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Route
+
+from mountui.auth.identity import ANONYMOUS
+from mountui.errors import CallError
+from mountui.server.bodies import check_declared_length, limited_receive, read_json
+from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
+from mountui.server.pipeline import Caller, Job
+from mountui.server.responses import NO_STORE, JSONResponse, call_error_response
+from mountui.server.urls import public_base_path
+
+if TYPE_CHECKING:
+    from mountui.server.app import UIApp
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def caller_for(request: Request) -> Caller:
+    identity = request.scope.get("mountui.identity", ANONYMOUS)
+    session_id = request.headers.get("x-mountui-session")
+    if session_id is not None and not _SESSION_ID.match(session_id):
+        raise CallError(400, "invalid_session", "X-MountUI-Session is not a session id issued by this app")
+    return Caller(
+        username=identity.username,
+        session_id=session_id,
+        request=request,
+        base_path=public_base_path(request.scope),
+        oauth_profile=identity.oauth_profile,
+        oauth_token=identity.oauth_token,
+    )
+
+
+def _sse_event(event_id: str, index: int, item: tuple[str, dict[str, Any]]) -> ServerSentEvent:
+    from orjson import dumps
+
+    name, data = item
+    return ServerSentEvent(data=dumps(data).decode(), event=name, id=f"{event_id}:{index}")
+
+
+class Routes:
+    def __init__(self, ui: UIApp) -> None:
+        self.ui = ui
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.page, methods=["GET", "HEAD"]),
+            Route("/config", self.config, methods=["GET"]),
+            Route("/api/events/{event_id}", self.events, methods=["GET"]),
+            Route("/api/events/{event_id}", self.cancel, methods=["DELETE"]),
+            Route("/api/{endpoint}", self.call, methods=["POST"]),
+            Route("/upload", self.upload, methods=["POST"]),
+            Route("/file/{file_id}", self.file, methods=["GET", "HEAD"]),
+            Route("/static/{name:path}", self.static, methods=["GET", "HEAD"]),
+            Route("/favicon.ico", self.favicon, methods=["GET", "HEAD"]),
+            Route("/healthz", self.healthz, methods=["GET", "HEAD"]),
+        ]
+
+    # --- the page and its configuration ---
+    async def page(self, request: Request) -> Response:
+        config = self.ui.config_for(request)
+        headers = {**SECURITY_HEADERS, "Content-Security-Policy": self.ui.page_csp(PAGE_CSP), **NO_STORE}
+        return HTMLResponse(render_page(config, self.ui.assets), headers=headers)
+
+    async def config(self, request: Request) -> Response:
+        return JSONResponse(self.ui.config_for(request), headers=NO_STORE)
+
+    # --- calls ---
+    async def call(self, request: Request) -> Response:
+        pipeline = self.ui.pipeline
+        dep = pipeline.endpoint(request.path_params["endpoint"])
+        body = await read_json(request, self.ui.settings.max_body_size)
+        values = pipeline.validate(dep, body)
+        caller = caller_for(request)
+        if "text/event-stream" in request.headers.get("accept", ""):
+            job = await pipeline.start(dep, values, caller)
+            return self._stream(job, after=-1)
+        job = await pipeline.start(dep, values, caller)
+        disconnected = asyncio.ensure_future(self._wait_disconnect(request))
+        done, _ = await asyncio.wait((job.done, disconnected), return_when=asyncio.FIRST_COMPLETED)
+        if job.done not in done:
+            pipeline.cancel(job)
+            return Response(status_code=499)
+        disconnected.cancel()
+        event, data = job.done.result()
+        if event == "complete":
+            return JSONResponse(data, headers=NO_STORE)
+        status = {"app_error": 500, "internal_error": 500, "cancelled": 499}.get(data["code"], 400)
+        if data["code"] == "forbidden":
+            status = 403
+        return JSONResponse({"error": data}, status_code=status, headers=NO_STORE)
+
+    @staticmethod
+    async def _wait_disconnect(request: Request) -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    def _stream(self, job: Job, after: int) -> Response:
+        pipeline, store = self.ui.pipeline, self.ui.store
+        pipeline.attach(job)
+
+        async def events() -> Any:
+            index = after
+            try:
+                while True:
+                    items, closed = await store.log_read(job.event_id, index, timeout=30)
+                    for item in items:
+                        index += 1
+                        yield _sse_event(job.event_id, index, item)
+                    if closed and not items:
+                        return
+                    if closed:
+                        # Drain anything appended together with the close.
+                        continue
+            finally:
+                pipeline.detach(job)
+
+        return EventSourceResponse(
+            events(),
+            ping=self.ui.settings.heartbeat_interval,
+            headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
+        )
+
+    async def events(self, request: Request) -> Response:
+        event_id = request.path_params["event_id"]
+        job = self.ui.pipeline.job_for(event_id, caller_for(request).username)
+        after = -1
+        last = request.headers.get("last-event-id")
+        if last:
+            prefix, _, number = last.rpartition(":")
+            if prefix != event_id or not number.isdigit():
+                raise CallError(400, "invalid_request", "Last-Event-ID must be '<event_id>:<n>' of this call")
+            after = int(number)
+        return self._stream(job, after)
+
+    async def cancel(self, request: Request) -> Response:
+        job = self.ui.pipeline.job_for(request.path_params["event_id"], caller_for(request).username)
+        self.ui.pipeline.cancel(job)
+        return JSONResponse({"cancelled": not job.done.done()}, headers=NO_STORE)
+
+    # --- files ---
+    async def upload(self, request: Request) -> Response:
+        settings = self.ui.settings
+        limit = settings.max_file_size * settings.max_files_per_upload + 64 * 1024
+        check_declared_length(request, limit)
+        limited = Request(request.scope, limited_receive(request.receive, limit))
+        caller = caller_for(request)
+        try:
+            form = await limited.form(max_files=settings.max_files_per_upload, max_fields=20)
+        except CallError:
+            raise
+        except Exception as exc:
+            raise CallError(400, "invalid_request", f"could not read the upload: {exc}") from None
+        try:
+            uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+            if not uploads:
+                raise CallError(400, "validation_error", "send the files as multipart field 'files'")
+            for upload in uploads:
+                if (upload.size or 0) > settings.max_file_size:
+                    raise CallError(
+                        413,
+                        "payload_too_large",
+                        f"{upload.filename} is over max_file_size ({settings.max_file_size} bytes)",
+                    )
+            stored = [
+                await anyio.to_thread.run_sync(
+                    self.ui.files.add_stream, u.file, u.filename, caller.username, None
+                )
+                for u in uploads
+            ]
+        finally:
+            await form.close()
+        return JSONResponse({"files": [s.wire(caller.base_path) for s in stored]}, headers=NO_STORE)
+
+    async def file(self, request: Request) -> Response:
+        stored = self.ui.files.get(request.path_params["file_id"], caller_for(request).username)
+        return FileResponse(
+            stored.path,
+            filename=stored.name,
+            media_type=stored.mime_type,
+            content_disposition_type="attachment",
+            headers={
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "sandbox; default-src 'none'",
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
+    # --- public odds and ends ---
+    async def static(self, request: Request) -> Response:
+        return self.ui.assets.response(request, request.path_params["name"])
+
+    async def favicon(self, request: Request) -> Response:
+        if self.ui.settings.favicon_path is not None:
+            return FileResponse(
+                self.ui.settings.favicon_path, headers={"Cache-Control": "public, max-age=86400"}
+            )
+        return Response(
+            FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"}, headers=NO_STORE)
+
+
+def error_handlers() -> dict[Any, Any]:
+    async def on_call_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CallError)
+        return call_error_response(exc)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+        return JSONResponse(
+            {"error": {"code": code, "message": str(getattr(exc, "detail", "error"))}}, status_code=status
+        )
+
+    return {CallError: on_call_error, 404: on_http_error, 405: on_http_error}

@@ -1,0 +1,98 @@
+"""Settings of a mounted UI: one typed object, validated once when the app is built."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mountui.errors import ConfigError
+
+MB = 1024 * 1024
+
+
+class Settings(BaseModel):
+    """Every keyword accepted by `mount_ui_app`, `Blocks.build_app` and `Blocks.launch`."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+    # Identity: a host dependency, password auth, or OAuth (see the README's auth sections).
+    auth_dependency: Callable[..., Any] | None = None
+    auth: Any = None
+    auth_message: str | None = None
+    login_url: str | None = None
+    oauth: Any = None
+    require_login: bool | None = None
+    secret_key: str | Sequence[str] | None = None
+    session_max_age: float = Field(default=7 * 24 * 3600, gt=0)
+    max_login_attempts: int = Field(default=5, ge=1)
+    login_attempt_window: float = Field(default=15 * 60, gt=0)
+
+    # Limits.
+    max_body_size: int = Field(default=10 * MB, gt=0)
+    max_file_size: int = Field(default=100 * MB, gt=0)
+    max_files_per_upload: int = Field(default=20, ge=1)
+    max_queue_size: int = Field(default=10_000, ge=1)
+    default_concurrency_limit: int | None = Field(default=1, ge=1)
+    state_max_size: int = Field(default=16 * MB, gt=0)
+    state_ttl: float = Field(default=3600, gt=0)
+    file_ttl: float = Field(default=24 * 3600, gt=0)
+    event_retention: float = Field(default=120, gt=0)
+    resume_grace: float = Field(default=10, ge=0)
+    heartbeat_interval: float = Field(default=15, gt=0)
+
+    # Presentation.
+    show_error: bool = False
+    show_api: bool = True
+    favicon_path: str | Path | None = None
+    allowed_paths: Sequence[str | Path] = ()
+
+    # Deployment.
+    root_path: str = ""
+    public_url: str | None = None
+    trusted_proxies: Sequence[str] = ("127.0.0.1", "::1")
+    allowed_origins: Sequence[str] = ()
+    store: Any = None
+
+    @field_validator("favicon_path")
+    @classmethod
+    def _favicon_exists(cls, value: str | Path | None) -> Path | None:
+        if value is None:
+            return None
+        path = Path(value)
+        if not path.is_file():
+            raise ValueError(f"no file at {str(path)!r}")
+        return path
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.rstrip("/")
+        if value and not value.startswith("/"):
+            raise ValueError("root_path starts with '/' (for example '/apps/demo')")
+        return value
+
+    def secret_keys(self) -> list[str] | None:
+        keys = self.secret_key or os.environ.get("MOUNTUI_SECRET_KEY")
+        if not keys:
+            return None
+        return [keys] if isinstance(keys, str) else list(keys)
+
+
+def make_settings(values: dict[str, Any]) -> Settings:
+    """Validate keyword settings, naming a misspelt or ill-typed one and what was probably meant."""
+    known = set(Settings.model_fields)
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"unknown mountui setting {name!r}{hint}")
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid mountui setting: {problems}") from None

@@ -1,0 +1,56 @@
+"""The one interface for state shared across workers: key/values with expiry, counters, sets, event logs.
+
+The in-memory store serves one process; a Redis store lets many workers or machines serve one app.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+
+class Store(ABC):
+    """Values must be JSON-like (dicts, lists, str, numbers) so any implementation can keep them."""
+
+    # --- keys with optional expiry (seconds) ---
+    @abstractmethod
+    async def get(self, key: str) -> Any | None: ...
+
+    @abstractmethod
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None: ...
+
+    @abstractmethod
+    async def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    async def incr(self, key: str, ttl: float) -> int:
+        """Add one to a counter that expires `ttl` seconds after it was created; return the new count."""
+
+    # --- sets (for example all session ids of a user) ---
+    @abstractmethod
+    async def set_add(self, key: str, member: str, ttl: float | None = None) -> None: ...
+
+    @abstractmethod
+    async def set_remove(self, key: str, member: str) -> None: ...
+
+    @abstractmethod
+    async def set_members(self, key: str) -> set[str]: ...
+
+    # --- append-only event logs of calls, readable while they grow ---
+    @abstractmethod
+    async def log_append(self, log_id: str, item: Any) -> int:
+        """Append an item; return its index (0, 1, ...)."""
+
+    @abstractmethod
+    async def log_close(self, log_id: str, retention: float) -> None:
+        """Mark the log complete; it is deleted `retention` seconds later."""
+
+    @abstractmethod
+    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
+        """Items with index > `after`, waiting up to `timeout` s for one; and whether the log is closed.
+
+        An unknown log reads as ([], True).
+        """
+
+    async def close(self) -> None:
+        """Release connections; called at shutdown."""

@@ -1,0 +1,122 @@
+"""The default store: everything in this process's memory, expiry without background timers."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import time
+from typing import Any
+
+from mountui.store.base import Store
+
+
+class _Log:
+    __slots__ = ("closed", "items", "waiters")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.closed = False
+        self.waiters: list[asyncio.Future[None]] = []
+
+    def wake(self) -> None:
+        waiters, self.waiters = self.waiters, []
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
+
+
+class MemoryStore(Store):
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[Any, float | None]] = {}
+        self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
+        self._logs: dict[str, _Log] = {}
+
+    def _sweep(self, now: float) -> None:
+        while self._expiries and self._expiries[0][0] <= now:
+            _deadline, key = heapq.heappop(self._expiries)
+            entry = self._values.get(key)
+            if entry is not None and entry[1] is not None and entry[1] <= now:
+                del self._values[key]
+
+    def _live(self, key: str) -> tuple[Any, float | None] | None:
+        entry = self._values.get(key)
+        if entry is not None and entry[1] is not None and entry[1] <= time.monotonic():
+            del self._values[key]
+            return None
+        return entry
+
+    def _put(self, key: str, value: Any, ttl: float | None) -> None:
+        now = time.monotonic()
+        self._sweep(now)
+        deadline = None if ttl is None else now + ttl
+        self._values[key] = (value, deadline)
+        if deadline is not None:
+            heapq.heappush(self._expiries, (deadline, key))
+
+    async def get(self, key: str) -> Any | None:
+        entry = self._live(key)
+        return None if entry is None else entry[0]
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        self._put(key, value, ttl)
+
+    async def delete(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        entry = self._live(key)
+        if entry is None:
+            self._put(key, 1, ttl)
+            return 1
+        count = entry[0] + 1
+        self._values[key] = (count, entry[1])
+        return count
+
+    async def set_add(self, key: str, member: str, ttl: float | None = None) -> None:
+        entry = self._live(key)
+        if entry is None:
+            self._put(key, {member}, ttl)
+        else:
+            entry[0].add(member)
+
+    async def set_remove(self, key: str, member: str) -> None:
+        entry = self._live(key)
+        if entry is not None:
+            entry[0].discard(member)
+
+    async def set_members(self, key: str) -> set[str]:
+        entry = self._live(key)
+        return set() if entry is None else set(entry[0])
+
+    async def log_append(self, log_id: str, item: Any) -> int:
+        log = self._logs.get(log_id)
+        if log is None:
+            log = self._logs[log_id] = _Log()
+        log.items.append(item)
+        if log.waiters:
+            log.wake()
+        return len(log.items) - 1
+
+    async def log_close(self, log_id: str, retention: float) -> None:
+        log = self._logs.get(log_id)
+        if log is None:
+            return
+        log.closed = True
+        log.wake()
+        asyncio.get_running_loop().call_later(retention, self._logs.pop, log_id, None)
+
+    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
+        log = self._logs.get(log_id)
+        if log is None:
+            return [], True
+        if len(log.items) <= after + 1 and not log.closed:
+            fut = asyncio.get_running_loop().create_future()
+            log.waiters.append(fut)
+            try:
+                await asyncio.wait_for(fut, timeout)
+            except TimeoutError:
+                pass
+            finally:
+                if fut in log.waiters:
+                    log.waiters.remove(fut)
+        return log.items[after + 1 :], log.closed
