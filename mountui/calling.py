@@ -6,7 +6,9 @@ time so a cancelled call stops at the next `yield`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio.to_thread
@@ -20,6 +22,19 @@ def _next(iterator: Any) -> Any:
     return next(iterator, _DONE)
 
 
+async def run_in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run `fn` in a worker thread. A thread cannot be interrupted: when the caller is cancelled, wait for
+    the thread to finish before passing the cancellation on, so the concurrency slot stays held meanwhile
+    and a generator is never closed while it runs."""
+    inner = asyncio.ensure_future(anyio.to_thread.run_sync(fn, *args))
+    try:
+        return await asyncio.shield(inner)
+    except asyncio.CancelledError:
+        with contextlib.suppress(BaseException):
+            await inner
+        raise
+
+
 async def iterate_results(spec: FunctionSpec, args: list[Any]) -> AsyncIterator[Any]:
     """Yield each result of the function: once for a plain function, once per `yield` for a generator."""
     fn = spec.fn
@@ -31,13 +46,13 @@ async def iterate_results(spec: FunctionSpec, args: list[Any]) -> AsyncIterator[
         finally:
             await agen.aclose()
     elif spec.is_generator:
-        gen = await anyio.to_thread.run_sync(lambda: fn(*args))
+        gen = await run_in_thread(lambda: fn(*args))
         try:
-            while (item := await anyio.to_thread.run_sync(_next, gen)) is not _DONE:
+            while (item := await run_in_thread(_next, gen)) is not _DONE:
                 yield item
         finally:
             gen.close()
     elif spec.is_async:
         yield await fn(*args)
     else:
-        yield await anyio.to_thread.run_sync(lambda: fn(*args))
+        yield await run_in_thread(lambda: fn(*args))

@@ -51,6 +51,7 @@ class BackgroundServer:
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive():
+                self._socket.close()
                 raise RuntimeError(
                     f"uvicorn for {self.base_url} stopped during start-up (exit code {self.exit_code}) "
                     "- the app's lifespan start-up probably failed: see the captured log"

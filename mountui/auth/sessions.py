@@ -1,0 +1,131 @@
+"""Login sessions shared by password and OAuth sign-in.
+
+The cookie holds only a signed session id; the session record (user, created, last seen, and for OAuth
+the profile and tokens) lives in the store, so logout and revocation work across workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mountui.errors import ConfigError
+from mountui.server.urls import public_base_path, public_origin
+from mountui.settings import Settings
+from mountui.store.base import Store
+
+logger = logging.getLogger("mountui.auth")
+
+MIN_SECRET_LENGTH = 32
+_WEAK_SECRETS = {"secret", "changeme", "change-me", "mountui", "password", "development", "dev", "test"}
+
+
+def resolve_secret_keys(settings: Settings) -> list[str]:
+    """The signing keys, newest last (older ones still verify, so keys can be rotated)."""
+    keys = settings.secret_keys()
+    if not keys:
+        logger.warning(
+            "mountui: no secret_key set (secret_key= or MOUNTUI_SECRET_KEY); using a random key for this "
+            "process, so sign-ins will not survive a restart or span several workers"
+        )
+        return [secrets.token_urlsafe(32)]
+    for key in keys:
+        if len(key) < MIN_SECRET_LENGTH or key.lower() in _WEAK_SECRETS:
+            raise ConfigError(
+                f"secret_key must be at least {MIN_SECRET_LENGTH} random characters; make one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+            )
+    return keys
+
+
+class SessionManager:
+    def __init__(self, store: Store, settings: Settings, secret_keys: list[str]) -> None:
+        self.store = store
+        self.settings = settings
+        self.max_age = settings.session_max_age
+        # itsdangerous signs with the last key and accepts any of them.
+        self.serializer = URLSafeTimedSerializer(secret_keys, salt="mountui.session")
+
+    # --- cookie details, per mount ---
+    @staticmethod
+    def cookie_path(request: Request) -> str:
+        return (public_base_path(request.scope) or "") + "/"
+
+    def cookie_name(self, request: Request) -> str:
+        # Two UIs in one host never clobber each other's cookie: the name depends on the mount path.
+        digest = hashlib.sha256(self.cookie_path(request).encode()).hexdigest()[:10]
+        return f"mountui-session-{digest}"
+
+    @staticmethod
+    def secure(request: Request) -> bool:
+        return public_origin(request.scope).startswith("https://")
+
+    # --- records ---
+    async def create(
+        self, request: Request, response: Response, username: str, data: dict[str, Any] | None = None
+    ) -> str:
+        session_id = secrets.token_urlsafe(32)
+        now = time.time()
+        record = {"username": username, "created": now, "last_seen": now, **(data or {})}
+        await self.store.set(f"session:{session_id}", record, ttl=self.max_age)
+        await self.store.set_add(f"user-sessions:{username}", session_id, ttl=self.max_age)
+        self._set_cookie(request, response, session_id)
+        return session_id
+
+    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
+        embedded = bool(self.settings.allowed_origins)
+        response.set_cookie(
+            self.cookie_name(request),
+            self.serializer.dumps(session_id),
+            max_age=int(self.max_age),
+            path=self.cookie_path(request),
+            httponly=True,
+            secure=self.secure(request) or embedded,
+            samesite="none" if embedded else "lax",
+        )
+
+    async def load(self, request: Request) -> tuple[str, dict[str, Any]] | None:
+        raw = request.cookies.get(self.cookie_name(request))
+        if not raw:
+            return None
+        try:
+            session_id = self.serializer.loads(raw, max_age=self.max_age)
+        except BadSignature:
+            logger.info("mountui: refused a session cookie with a bad or expired signature")
+            return None
+        record = await self.store.get(f"session:{session_id}")
+        if record is None:
+            return None  # ended by logout, revoked, or expired
+        if time.time() - record["created"] > self.max_age:
+            await self.store.delete(f"session:{session_id}")
+            return None
+        return session_id, record
+
+    async def update(self, session_id: str, record: dict[str, Any]) -> None:
+        remaining = self.max_age - (time.time() - record["created"])
+        if remaining > 0:
+            await self.store.set(f"session:{session_id}", record, ttl=remaining)
+
+    async def end(self, session_id: str, username: str, all_sessions: bool) -> None:
+        """End this session, or every session of the user (all browsers, all devices)."""
+        ids = await self.store.set_members(f"user-sessions:{username}") if all_sessions else set()
+        ids.add(session_id)
+        for sid in ids:
+            await self.store.delete(f"session:{sid}")
+            await self.store.set_remove(f"user-sessions:{username}", sid)
+
+    def clear_cookie(self, request: Request, response: Response) -> None:
+        response.delete_cookie(
+            self.cookie_name(request),
+            path=self.cookie_path(request),
+            httponly=True,
+            secure=self.secure(request),
+            samesite="lax",
+        )
