@@ -54,6 +54,8 @@ class Job:
     readers: int = 0
     cancel_timer: asyncio.TimerHandle | None = None
     pending: set[asyncio.Task[None]] = field(default_factory=set)  # progress events being written
+    # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
+    logged: bool = True
 
 
 class CallContext:
@@ -118,7 +120,7 @@ class Pipeline:
             raise CallError(400, "validation_error", "; ".join(problems)) from None
 
     # --- starting a call ---
-    async def start(self, dep: Dependency, values: list[Any], caller: Caller) -> Job:
+    async def start(self, dep: Dependency, values: list[Any], caller: Caller, *, stream: bool = True) -> Job:
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"
@@ -133,6 +135,7 @@ class Pipeline:
             done=asyncio.get_running_loop().create_future(),
             gate=gate,
             wait=wait,
+            logged=stream,
         )
         self.jobs[job.event_id] = job
         if wait is not None:
@@ -141,6 +144,8 @@ class Pipeline:
         return job
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
+        if not job.logged:
+            return
         await self.store.log_append(job.event_id, (event, data))
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
@@ -175,12 +180,14 @@ class Pipeline:
                 self.queue.abandon(gate, job.wait)
         if job.pending:
             await asyncio.gather(*job.pending, return_exceptions=True)
-        await self._emit(job, *outcome)
-        await self.store.log_close(job.event_id, self.settings.event_retention)
         if not job.done.done():
             job.done.set_result(outcome)
-        loop = asyncio.get_running_loop()
-        loop.call_later(self.settings.event_retention, self.jobs.pop, job.event_id, None)
+        if not job.logged:
+            self.jobs.pop(job.event_id, None)
+            return
+        await self._emit(job, *outcome)
+        await self.store.log_close(job.event_id, self.settings.event_retention)
+        asyncio.get_running_loop().call_later(self.settings.event_retention, self.jobs.pop, job.event_id, None)
 
     async def _execute(self, job: Job, values: list[Any], caller: Caller) -> list[Any]:
         dep = job.dep
