@@ -187,7 +187,9 @@ class Pipeline:
             return
         await self._emit(job, *outcome)
         await self.store.log_close(job.event_id, self.settings.event_retention)
-        asyncio.get_running_loop().call_later(self.settings.event_retention, self.jobs.pop, job.event_id, None)
+        asyncio.get_running_loop().call_later(
+            self.settings.event_retention, self.jobs.pop, job.event_id, None
+        )
 
     async def _execute(self, job: Job, values: list[Any], caller: Caller) -> list[Any]:
         dep = job.dep

@@ -29,8 +29,12 @@ def run() -> Iterator:
 
     def start(args: list[str], url: str, env: dict[str, str] | None = None) -> str:
         process = subprocess.Popen(
-            [sys.executable, *args], cwd=EXAMPLES.parent, env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [sys.executable, *args],
+            cwd=EXAMPLES.parent,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         processes.append(process)
         deadline = time.monotonic() + 20
@@ -67,8 +71,12 @@ def test_make_demo_example_serves_the_host_and_the_ui(run):
     [
         ("hello_launch", "predict", ["Ada"], ["Hello, Ada!"]),
         ("chat", "chat", ["hi", []], ["You said **hi**. That is message 1 of our chat."]),
-        ("blocks_layout", "describe", ["Ada", 36, "red", ["tea"], True],
-         [{"name": "Ada", "age": 36, "color": "red", "likes": ["tea"], "member": True}]),
+        (
+            "blocks_layout",
+            "describe",
+            ["Ada", 36, "red", ["tea"], True],
+            [{"name": "Ada", "age": 36, "color": "red", "likes": ["tea"], "member": True}],
+        ),
     ],
 )
 def test_launch_examples_serve_alone(run, example, endpoint, data, expected):

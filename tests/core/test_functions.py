@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 
-from conftest import parse_sse, stream_call
+from support.sse import parse_sse, stream_call
 
 import mountui
 

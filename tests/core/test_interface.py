@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import stream_call
+from support.sse import stream_call
 
 import mountui
 

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from conftest import parse_sse
+from support.sse import parse_sse
 
 import mountui
 
