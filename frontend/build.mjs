@@ -72,6 +72,8 @@ for (const [ext, contents] of Object.entries(outputs)) {
   writeFileSync(join(outDir, `${name}.gz`), gzip(contents));
   writeFileSync(join(outDir, `${name}.br`), brotli(contents));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  console.log(`${name}  ${kb(contents.length)}  gz ${kb(gzip(contents).length)}  br ${kb(brotli(contents).length)}`);
+  console.log(
+    `${name}  ${kb(contents.length)}  gz ${kb(gzip(contents).length)}  br ${kb(brotli(contents).length)}`,
+  );
 }
 writeFileSync(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

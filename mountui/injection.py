@@ -7,7 +7,6 @@ Called directly, outside a server, the function gets None (a no-op Progress for 
 from __future__ import annotations
 
 import inspect
-import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -77,11 +76,8 @@ class OAuthToken:
 class Progress:
     """Reports progress of a running call: `progress(0.3, desc="Loading")` or `progress.tqdm(items)`."""
 
-    _min_interval = 0.05
-
     def __init__(self) -> None:
         self._emit: Callable[[dict[str, Any]], None] | None = None
-        self._last = 0.0
 
     def _bind(self, emit: Callable[[dict[str, Any]], None]) -> Progress:
         bound = Progress()
@@ -101,11 +97,6 @@ class Progress:
         if isinstance(progress, tuple):
             index, total = progress
             progress = index / total if total else None
-        now = time.monotonic()
-        final = progress is not None and progress >= 1
-        if not final and now - self._last < self._min_interval:
-            return
-        self._last = now
         self._emit({"progress": progress, "index": index, "total": total, "desc": desc, "unit": unit})
 
     def tqdm(

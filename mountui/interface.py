@@ -8,6 +8,7 @@ from typing import Any
 from mountui.blocks import Blocks
 from mountui.components import SHORTCUTS, Button, Component, Markdown
 from mountui.errors import ConfigError
+from mountui.injection import analyze_function
 from mountui.layouts import Column, Row
 
 
@@ -49,6 +50,14 @@ class Interface(Blocks):
         self.fn = fn
         self.input_components = [as_component(c) for c in _as_list(inputs)]
         self.output_components = [as_component(c) for c in _as_list(outputs)]
+        # Unlabelled components take the function's parameter names, so the page and the API read well.
+        names = analyze_function(fn).input_names
+        for component, name in zip(self.input_components, names, strict=False):
+            if component.label is None:
+                component.label = name
+        for index, component in enumerate(self.output_components):
+            if component.label is None:
+                component.label = "output" if len(self.output_components) == 1 else f"output {index + 1}"
         self.examples = [list(e) if isinstance(e, (list, tuple)) else [e] for e in (examples or [])]
         for example in self.examples:
             if len(example) != len(self.input_components):

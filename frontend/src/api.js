@@ -54,7 +54,11 @@ export class Api {
   async request(path, init = {}) {
     let res;
     try {
-      res = await fetch(this.url(path), { credentials: "same-origin", ...init, headers: this.headers(init.headers) });
+      res = await fetch(this.url(path), {
+        credentials: "same-origin",
+        ...init,
+        headers: this.headers(init.headers),
+      });
     } catch (err) {
       if (init.signal?.aborted) throw err;
       throw networkError();
@@ -106,7 +110,10 @@ export class Api {
         if (event === "complete" || event === "error") return;
       }
       if (!eventId || attempt >= RESUME_ATTEMPTS) {
-        throw new ApiError("connection_lost", "The connection to the server was lost before the result arrived.");
+        throw new ApiError(
+          "connection_lost",
+          "The connection to the server was lost before the result arrived.",
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 400 * (attempt + 1)));
       const resumed = await this.request(`api/events/${encodeURIComponent(eventId)}`, {
@@ -143,7 +150,13 @@ export class Api {
           resolve(body.files.map((f) => ({ ...f, url: f.url || `file/${f.id}` })));
         } else {
           const error = body?.error || {};
-          reject(new ApiError(error.code || `http_${xhr.status}`, error.message || `Upload failed (${xhr.status})`, xhr.status));
+          reject(
+            new ApiError(
+              error.code || `http_${xhr.status}`,
+              error.message || `Upload failed (${xhr.status})`,
+              xhr.status,
+            ),
+          );
         }
       };
       xhr.send(form);

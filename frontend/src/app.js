@@ -39,17 +39,25 @@ export class App {
   /** Render the page and run the `load` dependencies. */
   start() {
     const main = h("main", { class: "mu-main" });
-    const tree = this.config.layout || { id: null, children: (this.config.components || []).map((c) => ({ id: c.id })) };
+    const tree = this.config.layout || {
+      id: null,
+      children: (this.config.components || []).map((c) => ({ id: c.id })),
+    };
     for (const child of tree.children || []) main.append(this.build(child));
     this.placeExamples(main);
     const shell = h("div", { class: "mu-app" }, main, this.footer());
     this.root.replaceChildren(shell);
     this.toasts = new Toasts(shell);
+    performance.mark?.("mountui:ready"); // the UI is rendered and listening (read by bench/ and tests)
     for (const dep of this.listeners.get("null:load") || []) this.runner.trigger(dep);
   }
 
   build(node) {
-    const spec = this.specs.get(node.id) || { id: node.id, type: node.children ? "Column" : "Unknown", props: {} };
+    const spec = this.specs.get(node.id) || {
+      id: node.id,
+      type: node.children ? "Column" : "Unknown",
+      props: {},
+    };
     const el = createElementFor(spec, this);
     this.elements.set(spec.id, el);
     for (const child of node.children || []) el.addChild(this.build(child));
@@ -70,7 +78,10 @@ export class App {
   footer() {
     const items = [];
     if (this.config.show_api) {
-      items.push(h("a", { href: this.api.url("docs"), class: "mu-footer-link" }, "Use via API"), h("span", { "aria-hidden": "true" }, "·"));
+      items.push(
+        h("a", { href: this.api.url("docs"), class: "mu-footer-link" }, "Use via API"),
+        h("span", { "aria-hidden": "true" }, "·"),
+      );
     }
     items.push(h("span", {}, "Built with mountui"));
     return h("footer", { class: "mu-footer" }, items);
@@ -95,10 +106,19 @@ export class App {
     for (const dep of this.listeners.get(`${id}:${event}`) || []) this.runner.trigger(dep, id);
   }
 
-  applyOutputs(dep, values) {
+  /**
+   * Show the values of a result. `seen` (per call) remembers what each output last received: a streamed value
+   * that did not change since the previous partial result is not applied again, so that the user can keep
+   * typing into a box the call cleared once (a chat input while the reply streams).
+   */
+  applyOutputs(dep, values, seen = new Map()) {
     if (!Array.isArray(values)) return;
     dep.outputs.forEach((id, i) => {
-      if (i < values.length) this.component(id)?.update(values[i]);
+      if (i >= values.length) return;
+      const text = JSON.stringify(values[i]);
+      if (seen.get(id) === text) return;
+      seen.set(id, text);
+      this.component(id)?.update(values[i]);
     });
   }
 }

@@ -15,7 +15,9 @@ async function mount(root, base, themed, inlineConfig) {
     if (config.title && themed === document.documentElement && !document.title) document.title = config.title;
     new App(root, config, api).start();
   } catch (err) {
-    root.replaceChildren(h("p", { class: "mu-load-error", role: "alert" }, `This app could not be loaded: ${err.message}`));
+    root.replaceChildren(
+      h("p", { class: "mu-load-error", role: "alert" }, `This app could not be loaded: ${err.message}`),
+    );
   }
 }
 

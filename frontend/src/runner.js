@@ -29,13 +29,14 @@ export class EventRunner {
     const status = new RunStatus(targets.map((c) => c.statusView()));
     source?.setPending?.(true);
     let failure = null;
+    const seen = new Map();
     try {
       const data = await Promise.all(dep.inputs.map((id) => app.component(id)?.collect() ?? null));
       for await (const { event, data: payload } of app.api.call(dep.endpoint, data)) {
         if (event === "queued") status.queued(payload?.position ?? 0);
         else if (event === "started") status.running();
         else if (event === "progress") status.progress(payload || {});
-        else if (event === "output" || event === "complete") app.applyOutputs(dep, payload?.data);
+        else if (event === "output" || event === "complete") app.applyOutputs(dep, payload?.data, seen);
         else if (event === "error") {
           failure = payload?.message || "The app failed to handle this request.";
           break;

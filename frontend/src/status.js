@@ -14,7 +14,14 @@ export class StatusView {
     this.fill = h("div", { class: "mu-progress-fill" });
     this.bar = h(
       "div",
-      { class: "mu-progress", role: "progressbar", "aria-label": "Progress", "aria-valuemin": 0, "aria-valuemax": 100, hidden: true },
+      {
+        class: "mu-progress",
+        role: "progressbar",
+        "aria-label": "Progress",
+        "aria-valuemin": 0,
+        "aria-valuemax": 100,
+        hidden: true,
+      },
       this.fill,
     );
     this.error = h("p", { class: "mu-inline-error", hidden: true });
@@ -44,7 +51,8 @@ export class StatusView {
   progress({ progress, index, total, desc, unit }) {
     const parts = [];
     if (desc) parts.push(desc);
-    if (index != null && total != null) parts.push(`${index}/${total}${unit && unit !== "steps" ? ` ${unit}` : ""}`);
+    if (index != null && total != null)
+      parts.push(`${index}/${total}${unit && unit !== "steps" ? ` ${unit}` : ""}`);
     else if (index != null) parts.push(`${index}${unit ? ` ${unit}` : ""}`);
     if (progress != null) parts.push(`${Math.round(progress * 100)}%`);
     this.say(parts.join(" · ") || "Running");

@@ -19,7 +19,12 @@ export class Toasts {
     const toast = h(
       "div",
       { class: `mu-toast mu-toast-${kind}`, role: kind === "error" ? "alert" : "status" },
-      h("div", { class: "mu-toast-body" }, h("strong", { class: "mu-toast-title" }, title), h("p", {}, message)),
+      h(
+        "div",
+        { class: "mu-toast-body" },
+        h("strong", { class: "mu-toast-title" }, title),
+        h("p", {}, message),
+      ),
       close,
     );
     const remove = () => toast.remove();

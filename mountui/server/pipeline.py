@@ -10,7 +10,7 @@ import asyncio
 import logging
 import pickle
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
@@ -23,6 +23,7 @@ from mountui.errors import CallError, Error
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.files import FileStore
+from mountui.server.progress import ProgressRelay
 from mountui.server.queue import ConcurrencyGate, EventQueue
 from mountui.settings import Settings
 from mountui.store.base import Store
@@ -53,7 +54,7 @@ class Job:
     wait: asyncio.Future[None] | None = None
     readers: int = 0
     cancel_timer: asyncio.TimerHandle | None = None
-    pending: set[asyncio.Task[None]] = field(default_factory=set)  # progress events being written
+    progress: ProgressRelay | None = None
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
     logged: bool = True
 
@@ -178,8 +179,8 @@ class Pipeline:
                 gate.leave()
             elif job.wait is not None:
                 self.queue.abandon(gate, job.wait)
-        if job.pending:
-            await asyncio.gather(*job.pending, return_exceptions=True)
+        if job.progress is not None:
+            await job.progress.close()
         if not job.done.done():
             job.done.set_result(outcome)
         if not job.logged:
@@ -204,20 +205,14 @@ class Pipeline:
             ]
 
         args = await anyio.to_thread.run_sync(preprocess) if threaded else preprocess()
-        loop = asyncio.get_running_loop()
 
-        def emit_progress(update: dict[str, Any]) -> None:
-            def schedule() -> None:
-                if not job.done.done():
-                    task = loop.create_task(self._emit(job, "progress", update))
-                    job.pending.add(task)
-                    task.add_done_callback(job.pending.discard)
-
-            loop.call_soon_threadsafe(schedule)
-
+        progress = Progress()
+        if job.logged and any(kind == "progress" for _, kind in dep.spec.params):
+            job.progress = ProgressRelay(lambda update: self._emit(job, "progress", update))
+            progress = progress._bind(job.progress.report)
         injected = {
             "request": Request(caller.request, username=caller.username, session_id=caller.session_id),
-            "progress": Progress()._bind(emit_progress),
+            "progress": progress,
             "oauth_profile": caller.oauth_profile,
             "oauth_token": caller.oauth_token,
         }

@@ -9,7 +9,12 @@ export class Accordion extends Layout {
   render() {
     this.classList.add("mu-accordion");
     this.body = h("div", { class: "mu-accordion-body" });
-    this.details = h("details", {}, h("summary", { class: "mu-accordion-summary" }, this.props.label || "Details"), this.body);
+    this.details = h(
+      "details",
+      {},
+      h("summary", { class: "mu-accordion-summary" }, this.props.label || "Details"),
+      this.body,
+    );
     this.details.open = this.props.open !== false;
     this.append(this.details);
   }

@@ -15,12 +15,23 @@ export class Chatbot extends Component {
     const labelId = `mu-chat-${this.cid}`;
     const label = h("span", { class: "mu-label", id: labelId }, this.props.label ?? "Chatbot");
     if (this.props.show_label === false) label.classList.add("mu-visually-hidden");
-    this.log = h("div", { class: "mu-chat-log", role: "log", "aria-live": "polite", "aria-labelledby": labelId, tabindex: 0 });
+    this.log = h("div", {
+      class: "mu-chat-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-labelledby": labelId,
+      tabindex: 0,
+    });
     this.empty = h("p", { class: "mu-chat-empty" }, this.props.placeholder || "No messages yet.");
-    this.typing = h("div", { class: "mu-msg mu-msg-assistant mu-typing", "aria-label": "Waiting for the reply", hidden: true },
-      h("div", { class: "mu-bubble" }, h("span", {}), h("span", {}), h("span", {})));
+    this.typing = h(
+      "div",
+      { class: "mu-typing", role: "status", "aria-label": "Waiting for the reply", hidden: true },
+      h("div", { class: "mu-bubble" }, h("span", {}), h("span", {}), h("span", {})),
+    );
     this.log.append(this.empty, this.typing);
-    if (this.props.height) this.log.style.height = typeof this.props.height === "number" ? `${this.props.height}px` : this.props.height;
+    if (this.props.height)
+      this.log.style.height =
+        typeof this.props.height === "number" ? `${this.props.height}px` : this.props.height;
     this.messages = []; // {role, content, html, el}
     this.append(label, this.log);
   }

@@ -11,7 +11,12 @@ export class Checkbox extends Component {
     this.control = h("input", { id, type: "checkbox", class: "mu-checkbox" });
     this.control.disabled = !this.interactive;
     this.control.addEventListener("change", () => this.userChanged());
-    const label = h("label", { class: "mu-check-label", for: id }, this.live(this.control), h("span", {}, this.props.label ?? "Checkbox"));
+    const label = h(
+      "label",
+      { class: "mu-check-label", for: id },
+      this.live(this.control),
+      h("span", {}, this.props.label ?? "Checkbox"),
+    );
     this.append(label, this.info(this.control));
   }
 

@@ -7,6 +7,7 @@ export class Column extends Layout {
 
   render() {
     this.classList.add("mu-column");
-    if (this.props.variant && this.props.variant !== "default") this.classList.add(`mu-${this.props.variant}`);
+    if (this.props.variant && this.props.variant !== "default")
+      this.classList.add(`mu-${this.props.variant}`);
   }
 }

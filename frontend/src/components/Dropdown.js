@@ -67,7 +67,16 @@ export class Dropdown extends Component {
         ...this.selected.map((v) => {
           const name = this.label(v);
           const remove = this.interactive
-            ? h("button", { type: "button", class: "mu-chip-remove", "aria-label": `Remove ${name}`, onclick: () => this.remove(v) }, "×")
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "mu-chip-remove",
+                  "aria-label": `Remove ${name}`,
+                  onclick: () => this.remove(v),
+                },
+                "×",
+              )
             : null;
           return h("li", { class: "mu-chip" }, h("span", {}, name), remove);
         }),

@@ -1,13 +1,14 @@
 // Examples: rows of sample input values from `config.examples`; choosing one fills in the inputs (as if the
 // user typed them, so `input` and `change` listeners run).
 
-import { h } from "../dom.js";
+import { h, uid } from "../dom.js";
 
 export function renderExamples(entry, app) {
   const targets = (entry.inputs || []).map((id) => app.component(id));
-  const headers = entry.headers || targets.map((c) => c?.props?.label || "");
   const rows = (entry.rows || []).map((row) => {
-    const text = row.map((v) => (v !== null && typeof v === "object" ? v.name || JSON.stringify(v) : String(v ?? ""))).join(" · ");
+    const text = row
+      .map((v) => (v !== null && typeof v === "object" ? v.name || JSON.stringify(v) : String(v ?? "")))
+      .join(" · ");
     const button = h("button", { type: "button", class: "mu-example", title: text }, text);
     button.addEventListener("click", () => {
       row.forEach((value, i) => {
@@ -20,8 +21,11 @@ export function renderExamples(entry, app) {
     });
     return h("li", {}, button);
   });
-  const label = entry.label || "Examples";
-  return h("section", { class: "mu-examples", "aria-label": headers.filter(Boolean).length ? `${label}: ${headers.join(", ")}` : label },
-    h("h2", { class: "mu-examples-title" }, label),
-    h("ul", { class: "mu-example-list" }, rows));
+  const titleId = uid("examples");
+  return h(
+    "section",
+    { class: "mu-examples", "aria-labelledby": titleId },
+    h("h2", { class: "mu-examples-title", id: titleId }, entry.label || "Examples"),
+    h("ul", { class: "mu-example-list" }, rows),
+  );
 }

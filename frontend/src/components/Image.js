@@ -6,11 +6,22 @@ import { FileBase } from "./filebase.js";
 export class Image_ extends FileBase {
   static tag = "mountui-image";
   noun = "image";
+  article = "an image";
   defaultAccept = "image/*";
 
   renderFile(file) {
-    const img = h("img", { class: "mu-image", src: this.url(file), alt: file.name || this.props.label || "Image" });
-    return h("figure", { class: "mu-image-item" }, img,
-      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)));
+    const img = h("img", {
+      class: "mu-image",
+      src: this.url(file),
+      alt: file.name || this.props.label || "Image",
+    });
+    const height = this.props.height;
+    if (height) img.style.maxHeight = typeof height === "number" ? `${height}px` : height;
+    return h(
+      "figure",
+      { class: "mu-image-item" },
+      img,
+      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)),
+    );
   }
 }

@@ -6,6 +6,6 @@ export class LogoutButton extends Button {
   static tag = "mountui-logout-button";
 
   href() {
-    return this.app.api.url(this.props.href || this.props.link || "logout");
+    return this.app.api.url(this.props.href || "logout");
   }
 }

@@ -9,7 +9,8 @@ export class Markdown extends Component {
   render() {
     this.classList.add("mu-markdown");
     this.body = this.live(h("div", { class: "mu-prose" }));
-    if (this.props.label && this.props.show_label) this.append(h("span", { class: "mu-label" }, this.props.label));
+    if (this.props.label && this.props.show_label)
+      this.append(h("span", { class: "mu-label" }, this.props.label));
     this.append(this.body);
     this.html = "";
   }

@@ -12,7 +12,7 @@ export class NumberInput extends Component {
     const c = h("input", { id, type: "number", class: "mu-input", inputmode: "decimal" });
     if (p.minimum != null) c.min = p.minimum;
     if (p.maximum != null) c.max = p.maximum;
-    c.step = p.step ?? "any";
+    c.step = p.step ?? (p.precision === 0 ? 1 : "any");
     c.readOnly = !this.interactive;
     c.addEventListener("input", () => this.userChanged());
     c.addEventListener("keydown", (e) => {

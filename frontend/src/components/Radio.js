@@ -18,8 +18,15 @@ export class Radio extends Component {
     });
     const legend = h("legend", { class: "mu-label" }, this.props.label ?? "Radio");
     if (this.props.show_label === false) legend.classList.add("mu-visually-hidden");
-    const options = this.choices.map((c, i) => h("label", { class: "mu-radio" }, this.inputs[i], h("span", {}, c.label)));
-    const fieldset = h("fieldset", { class: "mu-fieldset" }, legend, h("div", { class: "mu-radio-group" }, options));
+    const options = this.choices.map((c, i) =>
+      h("label", { class: "mu-radio" }, this.inputs[i], h("span", {}, c.label)),
+    );
+    const fieldset = h(
+      "fieldset",
+      { class: "mu-fieldset" },
+      legend,
+      h("div", { class: "mu-radio-group" }, options),
+    );
     const info = this.info(fieldset);
     if (info) legend.after(info);
     this.append(this.live(fieldset));

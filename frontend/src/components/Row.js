@@ -7,7 +7,8 @@ export class Row extends Layout {
 
   render() {
     this.classList.add("mu-row");
-    if (this.props.variant && this.props.variant !== "default") this.classList.add(`mu-${this.props.variant}`);
+    if (this.props.variant && this.props.variant !== "default")
+      this.classList.add(`mu-${this.props.variant}`);
     if (this.props.equal_height) this.classList.add("mu-equal-height");
   }
 }

@@ -30,7 +30,12 @@ export class Slider extends Component {
       this.userChanged();
     });
     const head = h("div", { class: "mu-label-row" }, this.labelFor(id, "Slider"), this.number);
-    const limits = h("div", { class: "mu-range-limits", "aria-hidden": "true" }, h("span", {}, String(bounds.min)), h("span", {}, String(bounds.max)));
+    const limits = h(
+      "div",
+      { class: "mu-range-limits", "aria-hidden": "true" },
+      h("span", {}, String(bounds.min)),
+      h("span", {}, String(bounds.max)),
+    );
     this.append(head, this.info(this.range), this.live(this.range), limits);
   }
 

@@ -20,7 +20,11 @@ export class Tabs extends Layout {
     const tabId = uid("tab");
     panel.id ||= uid("panel");
     panel.setAttribute("aria-labelledby", tabId);
-    const button = h("button", { type: "button", role: "tab", id: tabId, class: "mu-tab", "aria-controls": panel.id }, panel.props?.label || `Tab ${index + 1}`);
+    const button = h(
+      "button",
+      { type: "button", role: "tab", id: tabId, class: "mu-tab", "aria-controls": panel.id },
+      panel.props?.label || `Tab ${index + 1}`,
+    );
     button.addEventListener("click", () => this.select(index));
     button.hidden = panel.hidden;
     this.panels.push(panel);
@@ -28,8 +32,11 @@ export class Tabs extends Layout {
     this.list.append(button);
     this.append(panel);
     const selected = this.props.selected;
-    const isSelected = selected == null ? index === 0 : selected === index || selected === panel.props?.id || selected === panel.cid;
-    if (isSelected || this.current == null) this.select(index, false);
+    const isSelected =
+      selected == null
+        ? index === 0
+        : selected === index || selected === panel.props?.id || selected === panel.cid;
+    this.select(isSelected || this.current == null ? index : this.current);
   }
 
   select(index, focus = false) {

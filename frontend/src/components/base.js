@@ -32,6 +32,11 @@ export class Component extends HTMLElement {
   /** Create the inner DOM. */
   render() {}
 
+  /** Like Element.append, skipping absent parts (an info text that is not set). */
+  append(...nodes) {
+    super.append(...nodes.filter((n) => n != null));
+  }
+
   /** The current value in wire form. */
   getValue() {
     return null;

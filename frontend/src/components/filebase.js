@@ -6,6 +6,7 @@ import { Component } from "./base.js";
 
 export class FileBase extends Component {
   noun = "file";
+  article = "a file";
 
   render() {
     this.classList.add("mu-file");
@@ -22,7 +23,12 @@ export class FileBase extends Component {
       { class: "mu-drop", for: id },
       this.input,
       h("span", { class: "mu-drop-icon", "aria-hidden": "true" }, "⇪"),
-      h("span", { class: "mu-drop-text", "aria-hidden": "true" }, `Drop ${this.multiple ? `${this.noun}s` : `a ${this.noun}`} here or `, h("u", {}, "browse")),
+      h(
+        "span",
+        { class: "mu-drop-text", "aria-hidden": "true" },
+        `Drop ${this.multiple ? `${this.noun}s` : this.article} here or `,
+        h("u", {}, "browse"),
+      ),
     );
     for (const type of ["dragenter", "dragover"]) {
       this.drop.addEventListener(type, (e) => {
@@ -37,9 +43,24 @@ export class FileBase extends Component {
       this.upload(e.dataTransfer.files);
     });
     this.fill = h("div", { class: "mu-progress-fill" });
-    this.progressText = h("span", { class: "mu-upload-text" });
-    this.progress = h("div", { class: "mu-upload", hidden: true }, this.progressText,
-      h("div", { class: "mu-progress", role: "progressbar", "aria-label": "Upload progress", "aria-valuemin": 0, "aria-valuemax": 100 }, this.fill));
+    const textId = uid("upload");
+    this.progressText = h("span", { class: "mu-upload-text", id: textId });
+    this.progress = h(
+      "div",
+      { class: "mu-upload", hidden: true },
+      this.progressText,
+      h(
+        "div",
+        {
+          class: "mu-progress",
+          role: "progressbar",
+          "aria-labelledby": textId,
+          "aria-valuemin": 0,
+          "aria-valuemax": 100,
+        },
+        this.fill,
+      ),
+    );
     this.view = this.live(h("div", { class: "mu-file-view" }));
     this.empty = h("p", { class: "mu-file-empty" }, `No ${this.noun}`);
     this.append(this.labelFor(id, this.noun[0].toUpperCase() + this.noun.slice(1)), this.info(this.input));
@@ -81,14 +102,16 @@ export class FileBase extends Component {
   }
 
   getValue() {
-    if (this.multiple) return this.files.length ? this.files.map((f) => ({ ...f })) : null;
+    if (this.multiple) return this.files.map((f) => ({ ...f }));
     return this.files[0] ? { ...this.files[0] } : null;
   }
 
   setValue(value) {
     this.files = (Array.isArray(value) ? value : value ? [value] : []).filter(Boolean);
     this.drop.hidden = this.files.length > 0;
-    this.view.replaceChildren(...(this.files.length ? this.files.map((f) => this.renderFile(f)) : [this.empty]));
+    this.view.replaceChildren(
+      ...(this.files.length ? this.files.map((f) => this.renderFile(f)) : [this.empty]),
+    );
   }
 
   remove(file) {
@@ -109,12 +132,25 @@ export class FileBase extends Component {
 
   downloadLink(file) {
     const name = file.name || "download";
-    return h("a", { class: "mu-file-link", href: this.url(file), download: name },
-      h("span", { class: "mu-file-name" }, name), h("span", { class: "mu-file-size" }, formatBytes(file.size)));
+    return h(
+      "a",
+      { class: "mu-file-link", href: this.url(file), download: name },
+      h("span", { class: "mu-file-name" }, name),
+      h("span", { class: "mu-file-size" }, formatBytes(file.size)),
+    );
   }
 
   removeButton(file) {
     if (!this.interactive) return null;
-    return h("button", { type: "button", class: "mu-icon-btn", "aria-label": `Remove ${file.name || this.noun}`, onclick: () => this.remove(file) }, "×");
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "mu-icon-btn",
+        "aria-label": `Remove ${file.name || this.noun}`,
+        onclick: () => this.remove(file),
+      },
+      "×",
+    );
   }
 }
