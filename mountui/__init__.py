@@ -29,12 +29,31 @@ from mountui.components import (
     State,
     Textbox,
 )
+from mountui.components.login_button import LoginButton
+from mountui.components.logout_button import LogoutButton
 from mountui.errors import ConfigError, Error, MountUIError
 from mountui.injection import OAuthProfile, OAuthToken, Progress, Request
 from mountui.layouts import Accordion, Column, Group, Row, Tab, Tabs
 
 if TYPE_CHECKING:
+    from mountui.auth.oauth import OAuth
     from mountui.chat_interface import ChatInterface
+    from mountui.client import (
+        AppError,
+        AsyncClient,
+        AsyncJob,
+        AuthenticationError,
+        Client,
+        ClientError,
+        Job,
+        JobCancelledError,
+        NotFoundError,
+        PayloadTooLargeError,
+        PermissionDeniedError,
+        QueueFullError,
+        RateLimitError,
+        ValidationError,
+    )
     from mountui.interface import Interface
 
 __version__ = "0.1.0"
@@ -43,6 +62,22 @@ _LAZY = {
     "Interface": ("mountui.interface", "Interface"),
     "ChatInterface": ("mountui.chat_interface", "ChatInterface"),
     "mount_ui_app": ("mountui.server.mount", "mount_ui_app"),
+    "OAuth": ("mountui.auth.oauth", "OAuth"),
+    # The API client: httpx loads only when a client is used.
+    "Client": ("mountui.client", "Client"),
+    "AsyncClient": ("mountui.client", "AsyncClient"),
+    "Job": ("mountui.client", "Job"),
+    "AsyncJob": ("mountui.client", "AsyncJob"),
+    "ClientError": ("mountui.client", "ClientError"),
+    "AuthenticationError": ("mountui.client", "AuthenticationError"),
+    "PermissionDeniedError": ("mountui.client", "PermissionDeniedError"),
+    "ValidationError": ("mountui.client", "ValidationError"),
+    "NotFoundError": ("mountui.client", "NotFoundError"),
+    "PayloadTooLargeError": ("mountui.client", "PayloadTooLargeError"),
+    "RateLimitError": ("mountui.client", "RateLimitError"),
+    "QueueFullError": ("mountui.client", "QueueFullError"),
+    "AppError": ("mountui.client", "AppError"),
+    "JobCancelledError": ("mountui.client", "JobCancelledError"),
 }
 
 
@@ -60,11 +95,17 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "JSON",
     "Accordion",
+    "AppError",
+    "AsyncClient",
+    "AsyncJob",
+    "AuthenticationError",
     "Blocks",
     "Button",
     "ChatInterface",
     "Chatbot",
     "Checkbox",
+    "Client",
+    "ClientError",
     "Column",
     "Component",
     "ConfigError",
@@ -74,13 +115,23 @@ __all__ = [
     "Group",
     "Image",
     "Interface",
+    "Job",
+    "JobCancelledError",
+    "LoginButton",
+    "LogoutButton",
     "Markdown",
     "MountUIError",
+    "NotFoundError",
     "Number",
+    "OAuth",
     "OAuthProfile",
     "OAuthToken",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
     "Progress",
+    "QueueFullError",
     "Radio",
+    "RateLimitError",
     "Request",
     "Row",
     "Slider",
@@ -88,5 +139,6 @@ __all__ = [
     "Tab",
     "Tabs",
     "Textbox",
+    "ValidationError",
     "mount_ui_app",
 ]

@@ -51,7 +51,8 @@ async def iterate_results(spec: FunctionSpec, args: list[Any]) -> AsyncIterator[
             while (item := await run_in_thread(_next, gen)) is not _DONE:
                 yield item
         finally:
-            gen.close()
+            if not gen.gi_running:  # still running in a thread that outlived a cancellation
+                gen.close()
     elif spec.is_async:
         yield await fn(*args)
     else:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -75,6 +76,49 @@ class Settings(BaseModel):
         if value and not value.startswith("/"):
             raise ValueError("root_path starts with '/' (for example '/apps/demo')")
         return value
+
+    @field_validator("oauth")
+    @classmethod
+    def _oauth(cls, value: Any) -> Any:
+        from mountui.auth.oauth import OAuth
+
+        if value is not None and not isinstance(value, OAuth):
+            raise ValueError("oauth takes mountui.OAuth.google(...) or mountui.OAuth.oidc(...)")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, value: Any) -> tuple[str, ...]:
+        from mountui.server.proxy import parse_trusted_proxies
+
+        # "10.0.0.1, 10.0.0.2" is accepted too, as in uvicorn's --forwarded-allow-ips.
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueError("a list of IP addresses or networks, such as ['127.0.0.1', '10.0.0.0/8']")
+        entries = tuple(str(e).strip() for e in value)
+        parse_trusted_proxies(entries)
+        return entries
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        from mountui.server.proxy import valid_host, valid_prefix
+
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or valid_host(parts.netloc) is None
+            or parts.query
+            or parts.fragment
+            or valid_prefix(parts.path or "/") is None
+        ):
+            raise ValueError(
+                "public_url is the app's absolute address, such as 'https://example.com/apps/demo'"
+            )
+        return value.rstrip("/")
 
     def secret_keys(self) -> list[str] | None:
         keys = self.secret_key or os.environ.get("MOUNTUI_SECRET_KEY")

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -50,8 +51,11 @@ class SessionManager:
         self.store = store
         self.settings = settings
         self.max_age = settings.session_max_age
+        self.secret_keys = secret_keys
         # itsdangerous signs with the last key and accepts any of them.
         self.serializer = URLSafeTimedSerializer(secret_keys, salt="mountui.session")
+        # Called with the ids of ended sessions (the app ends their running calls and open streams).
+        self.on_end: list[Callable[[set[str]], None]] = []
 
     # --- cookie details, per mount ---
     @staticmethod
@@ -75,7 +79,7 @@ class SessionManager:
         now = time.time()
         record = {"username": username, "created": now, "last_seen": now, **(data or {})}
         await self.store.set(f"session:{session_id}", record, ttl=self.max_age)
-        await self.store.set_add(f"user-sessions:{username}", session_id, ttl=self.max_age)
+        await self.store.set_add(self._user_key(request, username), session_id, ttl=self.max_age)
         self._set_cookie(request, response, session_id)
         return session_id
 
@@ -113,13 +117,20 @@ class SessionManager:
         if remaining > 0:
             await self.store.set(f"session:{session_id}", record, ttl=remaining)
 
-    async def end(self, session_id: str, username: str, all_sessions: bool) -> None:
-        """End this session, or every session of the user (all browsers, all devices)."""
-        ids = await self.store.set_members(f"user-sessions:{username}") if all_sessions else set()
+    def _user_key(self, request: Request, username: str) -> str:
+        # Per mounted UI: signing out of one UI does not sign the same user out of another sharing the store.
+        return f"user-sessions:{self.cookie_name(request)}:{username}"
+
+    async def end(self, request: Request, session_id: str, username: str, all_sessions: bool) -> None:
+        """End this session, or every session of the user in this UI (all browsers, all devices)."""
+        key = self._user_key(request, username)
+        ids = await self.store.set_members(key) if all_sessions else set()
         ids.add(session_id)
         for sid in ids:
             await self.store.delete(f"session:{sid}")
-            await self.store.set_remove(f"user-sessions:{username}", sid)
+            await self.store.set_remove(key, sid)
+        for callback in self.on_end:
+            callback(ids)
 
     def clear_cookie(self, request: Request, response: Response) -> None:
         response.delete_cookie(

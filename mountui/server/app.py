@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from mountui.auth.identity import ANONYMOUS, DependencySource, IdentitySource
+from mountui.auth.sessions import SessionManager, resolve_secret_keys
+from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component
 from mountui.server.files import FileStore
@@ -46,16 +48,20 @@ def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
 class UIApp:
     """The ASGI app of one mounted UI. Everything it serves goes through `Guard`."""
 
-    def __init__(
-        self, blocks: Blocks, settings: Settings, sources: list[IdentitySource] | None = None
-    ) -> None:
+    def __init__(self, blocks: Blocks, settings: Settings) -> None:
         self.blocks = blocks
         self.settings = settings
         self.store: Store = settings.store or MemoryStore()
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
         self.pipeline = Pipeline(blocks, settings, self.store, self.files)
         self.assets = StaticAssets()
-        self.sources = list(sources or [])
+        self.sources: list[IdentitySource] = []
+        self.sessions: SessionManager | None = None
+        if settings.auth is not None or settings.oauth is not None:
+            # One login-session manager for every sign-in mechanism of this app: one cookie, one registry.
+            self.sessions = SessionManager(self.store, settings, resolve_secret_keys(settings))
+            self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            self.sources = identity_sources(settings, self.store, self.sessions)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
         self.authenticator = Authenticator(self.sources, settings.login_url)
@@ -107,6 +113,8 @@ class UIApp:
             ]
         config["session_id"] = secrets.token_urlsafe(16)
         config["username"] = identity.username
+        if self.settings.oauth is not None:  # the provider, and who is signed in with it (LoginButton)
+            config["oauth"] = self.settings.oauth.config_for(identity)
         return config
 
     def page_csp(self, base: str) -> str:
@@ -167,7 +175,4 @@ def _version() -> str:
 
 def build_app(blocks: Blocks, **settings: Any) -> UIApp:
     """The ASGI app serving `blocks`, with settings validated once (a misspelt one fails here)."""
-    from mountui.auth.setup import identity_sources
-
-    parsed = make_settings(settings)
-    return UIApp(blocks, parsed, identity_sources(parsed))
+    return UIApp(blocks, make_settings(settings))

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mountui.auth.identity import ANONYMOUS, Identity, IdentitySource
+from mountui.server.proxy import ForwardedHeaders
 from mountui.server.responses import error_response
 from mountui.server.urls import route_path
 
@@ -71,11 +72,13 @@ class Guard:
         self.app = app
         self.authenticator = authenticator
         self.settings = settings
+        self.forwarded = ForwardedHeaders(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        self.forwarded.apply(scope)  # before anything reads a URL, a client address or the identity
         scope["mountui.settings"] = self.settings
         path = route_path(scope)
         if self.authenticator.is_public(path):

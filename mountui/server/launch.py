@@ -17,13 +17,17 @@ def launch(
     app = build_app(blocks, **settings)
     root_path = app.settings.root_path
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
-    print(f"mountui: serving {blocks.title!r} at http://{shown_host}:{port}{root_path}/", flush=True)
+    where = f" (behind a proxy that serves it at {root_path}/)" if root_path else ""
+    print(f"mountui: serving {blocks.title!r} at http://{shown_host}:{port}/{where}", flush=True)
     uvicorn.run(
         app,
         host=host,
         port=port,
         root_path=root_path,
         log_level=log_level,
-        forwarded_allow_ips=",".join(app.settings.trusted_proxies),
+        # mountui reads the forwarded headers itself, trusting `trusted_proxies` only (so no
+        # forwarded_allow_ips here). uvicorn's own handling would first replace the proxy's address by the
+        # client's, after which X-Forwarded-Host/-Prefix could not be told from a client's forgery.
+        proxy_headers=False,
         timeout_graceful_shutdown=5,
     )

@@ -41,6 +41,7 @@ class Caller:
     base_path: str  # public path of the mounted app, for file URLs
     oauth_profile: Any = None
     oauth_token: Any = None
+    login_session: str | None = None  # the sign-in session (password or OAuth) the call runs under
 
 
 @dataclass(eq=False)
@@ -55,6 +56,9 @@ class Job:
     readers: int = 0
     cancel_timer: asyncio.TimerHandle | None = None
     progress: ProgressRelay | None = None
+    login_session: str | None = None
+    closing: bool = False
+    finished: bool = False
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
     logged: bool = True
 
@@ -89,6 +93,7 @@ class Pipeline:
             d.endpoint: any(isinstance(c, File) for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
         self.jobs: dict[str, Job] = {}
+        self._finishing: set[asyncio.Task[None]] = set()
 
     # --- the edge: look up and validate ---
     def endpoint(self, name: str) -> Dependency:
@@ -137,6 +142,7 @@ class Pipeline:
             gate=gate,
             wait=wait,
             logged=stream,
+            login_session=caller.login_session,
         )
         self.jobs[job.event_id] = job
         if wait is not None:
@@ -145,9 +151,8 @@ class Pipeline:
         return job
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
-        if not job.logged:
-            return
-        await self.store.log_append(job.event_id, (event, data))
+        if job.logged and not job.finished:
+            await self.store.log_append(job.event_id, (event, data))
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
         dep, gate = job.dep, job.gate
@@ -179,14 +184,22 @@ class Pipeline:
                 gate.leave()
             elif job.wait is not None:
                 self.queue.abandon(gate, job.wait)
+        await self._finish(job, outcome)
+
+    async def _finish(self, job: Job, outcome: tuple[str, dict[str, Any]]) -> None:
+        """Record the call's last event once: when it ends, or as soon as it is cancelled."""
+        if job.closing:
+            return
+        job.closing = True
         if job.progress is not None:
-            await job.progress.close()
+            await job.progress.close()  # its last update goes before the final event
+        job.finished = True  # nothing more is written for this call
         if not job.done.done():
             job.done.set_result(outcome)
         if not job.logged:
             self.jobs.pop(job.event_id, None)
             return
-        await self._emit(job, *outcome)
+        await self.store.log_append(job.event_id, outcome)
         await self.store.log_close(job.event_id, self.settings.event_retention)
         asyncio.get_running_loop().call_later(
             self.settings.event_retention, self.jobs.pop, job.event_id, None
@@ -315,8 +328,21 @@ class Pipeline:
                 job.cancel_timer = asyncio.get_running_loop().call_later(grace, self.cancel, job)
 
     def cancel(self, job: Job) -> None:
-        if job.task is not None and not job.task.done():
-            job.task.cancel()
+        if job.task is None or job.task.done() or job.closing:
+            return
+        job.task.cancel()
+        # The caller hears at once. Sync code in a worker thread cannot be interrupted: it keeps its
+        # concurrency slot until it returns, but its results are no longer sent.
+        cancelled = ("error", {"code": "cancelled", "message": "the call was cancelled"})
+        task = asyncio.ensure_future(self._finish(job, cancelled))
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    def end_login_sessions(self, session_ids: set[str]) -> None:
+        """Signing out ends the calls (and so the open streams) of the ended sessions, in this process."""
+        for job in list(self.jobs.values()):
+            if job.login_session is not None and job.login_session in session_ids:
+                self.cancel(job)
 
     async def shutdown(self) -> None:
         for job in list(self.jobs.values()):

@@ -28,3 +28,17 @@ def call_error_response(exc: CallError) -> JSONResponse:
 
 
 NO_STORE = {"Cache-Control": "no-store"}
+
+# The HTTP status of a call that ended with an error event, when it is answered as JSON.
+STATUS_BY_CODE = {
+    "validation_error": 400,
+    "invalid_request": 400,
+    "forbidden": 403,
+    "not_found": 404,
+    "payload_too_large": 413,
+    "state_too_large": 413,
+    "rate_limited": 429,
+    "cancelled": 499,
+    "app_error": 500,
+    "internal_error": 500,
+}

@@ -15,10 +15,11 @@ from starlette.routing import Route
 
 from mountui.auth.identity import ANONYMOUS
 from mountui.errors import CallError
+from mountui.server.api_docs import ApiDocs
 from mountui.server.bodies import check_declared_length, limited_receive, read_json
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.pipeline import Caller, Job
-from mountui.server.responses import NO_STORE, JSONResponse, call_error_response
+from mountui.server.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
 from mountui.server.urls import public_base_path
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def caller_for(request: Request) -> Caller:
         base_path=public_base_path(request.scope),
         oauth_profile=identity.oauth_profile,
         oauth_token=identity.oauth_token,
+        login_session=identity.session_id,
     )
 
 
@@ -65,6 +67,7 @@ class Routes:
             Route("/static/{name:path}", self.static, methods=["GET", "HEAD"]),
             Route("/favicon.ico", self.favicon, methods=["GET", "HEAD"]),
             Route("/healthz", self.healthz, methods=["GET", "HEAD"]),
+            *ApiDocs(self.ui).routes(),
         ]
 
     # --- the page and its configuration ---
@@ -86,7 +89,7 @@ class Routes:
         if "text/event-stream" in request.headers.get("accept", ""):
             job = await pipeline.start(dep, values, caller)
             return self._stream(job, after=-1)
-        job = await pipeline.start(dep, values, caller)
+        job = await pipeline.start(dep, values, caller, stream=False)
         disconnected = asyncio.ensure_future(self._wait_disconnect(request))
         done, _ = await asyncio.wait((job.done, disconnected), return_when=asyncio.FIRST_COMPLETED)
         if job.done not in done:
@@ -96,9 +99,7 @@ class Routes:
         event, data = job.done.result()
         if event == "complete":
             return JSONResponse(data, headers=NO_STORE)
-        status = {"app_error": 500, "internal_error": 500, "cancelled": 499}.get(data["code"], 400)
-        if data["code"] == "forbidden":
-            status = 403
+        status = STATUS_BY_CODE.get(data["code"], 400)
         return JSONResponse({"error": data}, status_code=status, headers=NO_STORE)
 
     @staticmethod
@@ -129,7 +130,7 @@ class Routes:
         return EventSourceResponse(
             events(),
             ping=self.ui.settings.heartbeat_interval,
-            headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
+            headers={"Cache-Control": "no-cache, no-store, no-transform", "X-Accel-Buffering": "no"},
         )
 
     async def events(self, request: Request) -> Response:

@@ -43,7 +43,7 @@ def test_state_over_the_size_limit_is_refused(live, http):
     ok = http.post(f"{base}/api/grow", json={"data": [10]}, headers=headers)
     assert ok.status_code == 200
     refused = http.post(f"{base}/api/grow", json={"data": [5000]}, headers=headers)
-    assert refused.status_code == 400
+    assert refused.status_code == 413
     assert refused.json()["error"]["code"] == "state_too_large"
 
 

@@ -1,0 +1,25 @@
+"""Telling a request the user made on this app from one another site made their browser send."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from mountui.server.urls import public_origin
+
+# `none` is a navigation the user started (typed URL, bookmark); anything from another site is refused.
+_TRUSTED_FETCH_SITES = {"same-origin", "none"}
+
+
+def from_other_site(request: Request) -> str | None:
+    """Why this request looks cross-site (for the log), or None when it came from this app.
+
+    Browsers send `Sec-Fetch-Site` and, on POST, `Origin`; a client that sends neither (curl, a script)
+    cannot be used by another site against a signed-in browser, so it passes.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in _TRUSTED_FETCH_SITES:
+        return f"Sec-Fetch-Site is {site!r}"
+    origin = request.headers.get("origin")
+    if origin is not None and origin != public_origin(request.scope):
+        return f"Origin {origin[:100]!r} is not this app's origin"
+    return None
