@@ -37,6 +37,7 @@ class Settings(BaseModel):
     max_body_size: int = Field(default=10 * MB, gt=0)
     max_file_size: int = Field(default=100 * MB, gt=0)
     max_files_per_upload: int = Field(default=20, ge=1)
+    max_upload_storage: int = Field(default=2 * 1024 * MB, gt=0)
     max_queue_size: int = Field(default=10_000, ge=1)
     default_concurrency_limit: int | None = Field(default=1, ge=1)
     state_max_size: int = Field(default=16 * MB, gt=0)

@@ -243,7 +243,7 @@ class OAuthSource(IdentitySource):
         username = _username(profile)
         record = {
             "kind": SESSION_KIND,
-            "mount": self.sessions.cookie_path(request),
+            "mount": self.sessions.app_key(request),
             "provider": self.oauth.name,
             "profile": profile,
             "token": token,
@@ -296,9 +296,7 @@ class OAuthSource(IdentitySource):
             return None
 
     def _owns(self, record: dict[str, Any], request: Request) -> bool:
-        return record.get("kind") == SESSION_KIND and record.get("mount") == self.sessions.cookie_path(
-            request
-        )
+        return record.get("kind") == SESSION_KIND and record.get("mount") == self.sessions.app_key(request)
 
     def _page(
         self,

@@ -158,7 +158,7 @@ class PasswordSource(IdentitySource):
         if loaded is None:
             return None
         session_id, record = loaded
-        if record.get("kind") != SESSION_KIND or record.get("mount") != self.sessions.cookie_path(request):
+        if record.get("kind") != SESSION_KIND or record.get("mount") != self.sessions.app_key(request):
             return None  # a session of another mechanism, or of another UI sharing the store
         if time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
             await self.sessions.update(session_id, {**record, "last_seen": time.time()})
@@ -234,14 +234,14 @@ class PasswordSource(IdentitySource):
         if previous is not None:  # a fresh session id on every sign-in; the old one ends
             await self.sessions.end(request, previous[0], previous[1]["username"], all_sessions=False)
         response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
-        mount = self.sessions.cookie_path(request)
+        mount = self.sessions.app_key(request)
         await self.sessions.create(request, response, username, {"kind": SESSION_KIND, "mount": mount})
         logger.info("mountui: %s signed in", who)
         return response
 
     def _throttle_keys(self, request: Request, username: str, client: str) -> list[str]:
         # Per UI, so that two UIs sharing one store keep separate counts.
-        app = hashlib.sha256(self.sessions.cookie_path(request).encode()).hexdigest()[:12]
+        app = self.sessions.app_key(request)
         user = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return [f"login-failures:{app}:user:{user}", f"login-failures:{app}:client:{client}"]
 

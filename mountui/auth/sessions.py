@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mountui.errors import ConfigError
-from mountui.server.urls import public_base_path, public_origin
+from mountui.server.urls import mount_path, public_base_path, public_origin
 from mountui.settings import Settings
 from mountui.store.base import Store
 
@@ -62,10 +62,14 @@ class SessionManager:
     def cookie_path(request: Request) -> str:
         return (public_base_path(request.scope) or "") + "/"
 
+    @staticmethod
+    def app_key(request: Request) -> str:
+        """Which mounted UI this is, from the server's own mount path (a client cannot change it)."""
+        return hashlib.sha256((mount_path(request.scope) or "/").encode()).hexdigest()[:10]
+
     def cookie_name(self, request: Request) -> str:
         # Two UIs in one host never clobber each other's cookie: the name depends on the mount path.
-        digest = hashlib.sha256(self.cookie_path(request).encode()).hexdigest()[:10]
-        return f"mountui-session-{digest}"
+        return f"mountui-session-{self.app_key(request)}"
 
     @staticmethod
     def secure(request: Request) -> bool:
@@ -83,16 +87,24 @@ class SessionManager:
         self._set_cookie(request, response, session_id)
         return session_id
 
-    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
+    def _cookie_attributes(self, request: Request) -> dict[str, Any]:
+        # Embedded in other sites (allowed_origins): the cookie must travel cross-site, so SameSite=None,
+        # Secure and Partitioned (CHIPS); otherwise SameSite=Lax. Setting and deleting use the same ones.
         embedded = bool(self.settings.allowed_origins)
+        return {
+            "path": self.cookie_path(request),
+            "httponly": True,
+            "secure": self.secure(request) or embedded,
+            "samesite": "none" if embedded else "lax",
+            "partitioned": embedded,
+        }
+
+    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
         response.set_cookie(
             self.cookie_name(request),
             self.serializer.dumps(session_id),
             max_age=int(self.max_age),
-            path=self.cookie_path(request),
-            httponly=True,
-            secure=self.secure(request) or embedded,
-            samesite="none" if embedded else "lax",
+            **self._cookie_attributes(request),
         )
 
     async def load(self, request: Request) -> tuple[str, dict[str, Any]] | None:
@@ -133,10 +145,4 @@ class SessionManager:
             callback(ids)
 
     def clear_cookie(self, request: Request, response: Response) -> None:
-        response.delete_cookie(
-            self.cookie_name(request),
-            path=self.cookie_path(request),
-            httponly=True,
-            secure=self.secure(request),
-            samesite="lax",
-        )
+        response.delete_cookie(self.cookie_name(request), **self._cookie_attributes(request))

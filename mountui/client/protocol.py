@@ -231,8 +231,10 @@ def shape_result(ep: Endpoint, data: list[Any], local_path: Callable[[dict[str, 
 
 
 def safe_file_name(name: str) -> str:
+    """One plain path component: never '.', '..', a separator or a control character (a server may lie)."""
     base = os.path.basename(str(name).replace("\\", "/")).strip()
-    return "".join(ch for ch in base if ch.isprintable())[:200] or "file"
+    base = "".join(ch for ch in base if ch.isprintable())[:200].lstrip(".")
+    return base or "file"
 
 
 # --- Server-Sent Events -------------------------------------------------------------------------------

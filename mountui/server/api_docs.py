@@ -253,6 +253,7 @@ class ApiDocs:
             self.ui.authenticator.required,
             self._cookie_name(request),
             self.ui.settings.max_files_per_upload,
+            self.ui.accepts_files,
         )
         return JSONResponse(document, headers=NO_STORE)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
@@ -17,12 +18,13 @@ from mountui.auth.identity import ANONYMOUS, DependencySource, IdentitySource
 from mountui.auth.sessions import SessionManager, resolve_secret_keys
 from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
-from mountui.components import Component
+from mountui.components import Component, File
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes, error_handlers
 from mountui.server.static import StaticAssets
+from mountui.server.tab_sessions import TabSessions
 from mountui.settings import Settings, make_settings
 from mountui.store import MemoryStore, Store
 
@@ -55,6 +57,7 @@ class UIApp:
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
         self.pipeline = Pipeline(blocks, settings, self.store, self.files)
         self.assets = StaticAssets()
+        self.accepts_files = any(isinstance(c, File) for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
         self.sessions: SessionManager | None = None
         if settings.auth is not None or settings.oauth is not None:
@@ -72,6 +75,8 @@ class UIApp:
         )
         self.app = Guard(self.router, self.authenticator, settings)
         self._static_config = self._build_static_config()
+        fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
+        self.tabs = TabSessions.for_app(settings.secret_keys(), fingerprint)
         self._started = False
 
     # --- configuration for the page ---
@@ -111,7 +116,7 @@ class UIApp:
             config["components"] = [
                 {**c, "value": values[c["id"]]} if c["id"] in values else c for c in config["components"]
             ]
-        config["session_id"] = secrets.token_urlsafe(16)
+        config["session_id"] = self.tabs.issue()
         config["username"] = identity.username
         if self.settings.oauth is not None:  # the provider, and who is signed in with it (LoginButton)
             config["oauth"] = self.settings.oauth.config_for(identity)

@@ -43,6 +43,14 @@ def limited_receive(receive: Receive, limit: int) -> Receive:
 
 
 async def read_json(request: Request, limit: int) -> Any:
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        # Also what keeps a plain HTML form on another site from posting a call (forms cannot send JSON).
+        raise CallError(
+            415,
+            "unsupported_media_type",
+            "send the body as JSON with the header Content-Type: application/json",
+        )
     check_declared_length(request, limit)
     chunks = []
     size = 0

@@ -50,10 +50,12 @@ class FileStore:
         self.ttl = ttl
         # A path a function returns is served only from these folders (and its subfolders), so a function
         # that echoes client text into a file output cannot be turned into a reader of /etc.
-        roots = [Path.cwd(), Path(tempfile.gettempdir()), *(allowed_paths or [])]
+        # The working directory is not among them: it holds the app's source, `.env` and its secrets.
+        roots = [Path(tempfile.gettempdir()), *(allowed_paths or [])]
         self.allowed_roots = [r.resolve() for r in roots]
         self._root: Path | None = None
         self._files: OrderedDict[str, StoredFile] = OrderedDict()
+        self.total_size = 0  # bytes on disk, kept under the `max_upload_storage` setting for uploads
 
     @property
     def root(self) -> Path:
@@ -72,6 +74,7 @@ class FileStore:
     def _remove(self, file_id: str) -> None:
         stored = self._files.pop(file_id, None)
         if stored is not None:
+            self.total_size -= stored.size
             shutil.rmtree(stored.path.parent, ignore_errors=True)
 
     def _new_slot(self, name: str | None) -> tuple[str, Path]:
@@ -94,6 +97,7 @@ class FileStore:
             expires=time.monotonic() + self.ttl,
         )
         self._files[file_id] = stored
+        self.total_size += stored.size
         return stored
 
     def add_stream(
@@ -121,10 +125,14 @@ class FileStore:
                 f"the function returned {str(source)!r} for a file output, but no such file exists"
             )
         resolved = source.resolve()
-        if not any(resolved.is_relative_to(root) for root in self.allowed_roots):
+        if not any(
+            resolved.is_relative_to(root)
+            and not any(part.startswith(".") for part in resolved.relative_to(root).parts)
+            for root in self.allowed_roots
+        ):
             raise ValueError(
-                f"the function returned {str(source)!r} for a file output, outside the working directory and the "
-                "temporary directory; add its folder to the `allowed_paths` setting to serve it"
+                f"the function returned {str(source)!r} for a file output: only files in the temporary directory "
+                "or in a folder of the `allowed_paths` setting are served, and never hidden (dot) files"
             )
         existing = self._by_path(source)
         if existing is not None:
@@ -151,8 +159,13 @@ class FileStore:
             raise CallError(403, "forbidden", "this file belongs to another user")
         return stored
 
+    def room_for(self, size: int, limit: int) -> bool:
+        self._expire()
+        return self.total_size + size <= limit
+
     def close(self) -> None:
         self._files.clear()
+        self.total_size = 0
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None

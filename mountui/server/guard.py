@@ -10,19 +10,23 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import ANONYMOUS, Identity, IdentitySource
+from mountui.server.page import SECURITY_HEADERS
 from mountui.server.proxy import ForwardedHeaders
-from mountui.server.responses import error_response
+from mountui.server.responses import NO_STORE, error_response
 from mountui.server.urls import route_path
 
 logger = logging.getLogger("mountui.auth")
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 # Paths anyone may reach. Everything else, including routes added later, is guarded.
-PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz", "/embed.js", "/manifest.webmanifest", "/sw.js"})
+PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz"})
 PUBLIC_PREFIXES = ("/static/",)
 
 
@@ -62,7 +66,7 @@ class Authenticator:
                 "<!doctype html><title>Sign in required</title><h1>Sign in required</h1>"
                 "<p>You need to sign in to use this app.</p>",
                 status_code=401,
-                headers={"Cache-Control": "no-store"},
+                headers={**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'", **NO_STORE},
             )
         return error_response(401, "unauthorized", "sign in to use this app", {"Cache-Control": "no-store"})
 
@@ -85,9 +89,18 @@ class Guard:
             scope["mountui.identity"] = ANONYMOUS
             await self.app(scope, receive, send)
             return
-        request = Request(scope, receive)
+        # A websocket has no Request; identity sources read headers and cookies, which both have.
+        request = Request(scope, receive) if scope["type"] == "http" else HTTPConnection(scope)
+        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
+            reason = from_other_site(request, self.settings.allowed_origins)
+            if reason:
+                # Another site made the browser send this (a form posting to api/, a hidden upload).
+                logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)
+                response = error_response(403, "cross_site", "requests from other sites are refused")
+                await response(scope, receive, send)
+                return
         try:
-            identity = await self.authenticator.identify(request)
+            identity = await self.authenticator.identify(request)  # type: ignore[arg-type]
         except Exception:
             # An identity source that raises denies; it never lets the caller through.
             logger.exception("mountui: identifying the caller failed; refusing the request")
@@ -96,8 +109,8 @@ class Guard:
         if identity.username or not self.authenticator.required:
             await self.app(scope, receive, send)
             return
-        logger.info("mountui: refused %s %s: not signed in", scope.get("method", "WS"), path)
+        logger.info("mountui: refused %s %r: not signed in", scope.get("method", "WS"), path)
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
             return
-        await self.authenticator.deny(request, path)(scope, receive, send)
+        await self.authenticator.deny(request, path)(scope, receive, send)  # type: ignore[arg-type]

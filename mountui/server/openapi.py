@@ -97,16 +97,10 @@ def openapi_document(
     auth_required: bool,
     cookie_name: str | None,
     max_files: int = 20,
+    accepts_files: bool = True,
 ) -> dict[str, Any]:
     shared: dict[str, Any] = {"Error": _ERROR_SCHEMA}
     guarded = ("401",) if auth_required else ()
-    session_header = {
-        "name": "X-MountUI-Session",
-        "in": "header",
-        "required": False,
-        "description": "ties the call to a browser session (for State values); the `session_id` of `config`",
-        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
-    }
     paths: dict[str, Any] = {}
     for ep in endpoints:
         paths[f"/api/{ep.name}"] = {
@@ -114,7 +108,6 @@ def openapi_document(
                 "operationId": ep.name,
                 "summary": ep.description or f"Call {ep.name}",
                 "tags": ["endpoints"],
-                "parameters": [session_header],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -275,4 +268,6 @@ def openapi_document(
             }
         }
         document["security"] = [{"session": []}]
+    if not accepts_files:
+        del paths["/upload"]  # only apps with a file input take uploads
     return document

@@ -57,6 +57,7 @@ class Job:
     cancel_timer: asyncio.TimerHandle | None = None
     progress: ProgressRelay | None = None
     login_session: str | None = None
+    started: bool = False
     closing: bool = False
     finished: bool = False
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
@@ -145,8 +146,11 @@ class Pipeline:
             login_session=caller.login_session,
         )
         self.jobs[job.event_id] = job
+        # The log exists before anyone reads it: its first event is written here, not by the task.
         if wait is not None:
             await self._emit(job, "queued", {"event_id": job.event_id, "position": self.queue.position(gate)})
+        else:
+            await self._emit(job, "started", {"event_id": job.event_id})
         job.task = asyncio.create_task(self._run(job, values, caller))
         return job
 
@@ -163,7 +167,8 @@ class Pipeline:
             if job.wait is not None:
                 await job.wait
                 entered = True
-            await self._emit(job, "started", {"event_id": job.event_id})
+                await self._emit(job, "started", {"event_id": job.event_id})
+            job.started = True
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
             outcome = ("error", {"code": "cancelled", "message": "the call was cancelled"})
@@ -321,7 +326,9 @@ class Pipeline:
     def detach(self, job: Job) -> None:
         job.readers -= 1
         if job.readers == 0 and not job.done.done():
-            grace = self.settings.resume_grace
+            # A call still waiting in the queue gives up its place at once; a running one waits a little
+            # for its caller to resume the stream.
+            grace = self.settings.resume_grace if job.started else 0
             if grace == 0:
                 self.cancel(job)
             else:

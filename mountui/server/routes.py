@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -20,18 +19,17 @@ from mountui.server.bodies import check_declared_length, limited_receive, read_j
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.pipeline import Caller, Job
 from mountui.server.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
+from mountui.server.tab_sessions import TabSessions
 from mountui.server.urls import public_base_path
 
 if TYPE_CHECKING:
     from mountui.server.app import UIApp
 
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-
-def caller_for(request: Request) -> Caller:
+def caller_for(request: Request, tabs: TabSessions) -> Caller:
     identity = request.scope.get("mountui.identity", ANONYMOUS)
     session_id = request.headers.get("x-mountui-session")
-    if session_id is not None and not _SESSION_ID.match(session_id):
+    if session_id is not None and not tabs.verify(session_id):
         raise CallError(400, "invalid_session", "X-MountUI-Session is not a session id issued by this app")
     return Caller(
         username=identity.username,
@@ -62,7 +60,8 @@ class Routes:
             Route("/api/events/{event_id}", self.events, methods=["GET"]),
             Route("/api/events/{event_id}", self.cancel, methods=["DELETE"]),
             Route("/api/{endpoint}", self.call, methods=["POST"]),
-            Route("/upload", self.upload, methods=["POST"]),
+            # Only apps with a file input take uploads at all.
+            *([Route("/upload", self.upload, methods=["POST"])] if self.ui.accepts_files else []),
             Route("/file/{file_id}", self.file, methods=["GET", "HEAD"]),
             Route("/static/{name:path}", self.static, methods=["GET", "HEAD"]),
             Route("/favicon.ico", self.favicon, methods=["GET", "HEAD"]),
@@ -85,7 +84,7 @@ class Routes:
         dep = pipeline.endpoint(request.path_params["endpoint"])
         body = await read_json(request, self.ui.settings.max_body_size)
         values = pipeline.validate(dep, body)
-        caller = caller_for(request)
+        caller = caller_for(request, self.ui.tabs)
         if "text/event-stream" in request.headers.get("accept", ""):
             job = await pipeline.start(dep, values, caller)
             return self._stream(job, after=-1)
@@ -135,7 +134,7 @@ class Routes:
 
     async def events(self, request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        job = self.ui.pipeline.job_for(event_id, caller_for(request).username)
+        job = self.ui.pipeline.job_for(event_id, caller_for(request, self.ui.tabs).username)
         after = -1
         last = request.headers.get("last-event-id")
         if last:
@@ -146,7 +145,9 @@ class Routes:
         return self._stream(job, after)
 
     async def cancel(self, request: Request) -> Response:
-        job = self.ui.pipeline.job_for(request.path_params["event_id"], caller_for(request).username)
+        job = self.ui.pipeline.job_for(
+            request.path_params["event_id"], caller_for(request, self.ui.tabs).username
+        )
         self.ui.pipeline.cancel(job)
         return JSONResponse({"cancelled": not job.done.done()}, headers=NO_STORE)
 
@@ -156,7 +157,7 @@ class Routes:
         limit = settings.max_file_size * settings.max_files_per_upload + 64 * 1024
         check_declared_length(request, limit)
         limited = Request(request.scope, limited_receive(request.receive, limit))
-        caller = caller_for(request)
+        caller = caller_for(request, self.ui.tabs)
         try:
             form = await limited.form(max_files=settings.max_files_per_upload, max_fields=20)
         except CallError:
@@ -167,6 +168,12 @@ class Routes:
             uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
             if not uploads:
                 raise CallError(400, "validation_error", "send the files as multipart field 'files'")
+            if not self.ui.files.room_for(sum(u.size or 0 for u in uploads), settings.max_upload_storage):
+                raise CallError(
+                    507,
+                    "storage_full",
+                    "the app's upload storage is full (max_upload_storage); try again later",
+                )
             for upload in uploads:
                 if (upload.size or 0) > settings.max_file_size:
                     raise CallError(
@@ -185,7 +192,7 @@ class Routes:
         return JSONResponse({"files": [s.wire(caller.base_path) for s in stored]}, headers=NO_STORE)
 
     async def file(self, request: Request) -> Response:
-        stored = self.ui.files.get(request.path_params["file_id"], caller_for(request).username)
+        stored = self.ui.files.get(request.path_params["file_id"], caller_for(request, self.ui.tabs).username)
         return FileResponse(
             stored.path,
             filename=stored.name,

@@ -134,6 +134,7 @@ def test_queue_full(serve) -> None:
     url = serve(make_demo().build_app(max_queue_size=1)) + "/"
     with Client(url) as client:
         running = client.submit(20, api_name="slow")
+        next(u for u in running.updates() if u.kind == "started")  # so the second call has to wait
         waiting = client.submit(20, api_name="slow")
         assert next(u for u in waiting.updates() if u.kind == "queued").status.position == 0
         with pytest.raises(mountui.QueueFullError) as caught:
@@ -243,3 +244,12 @@ def test_importing_mountui_does_not_load_httpx() -> None:
         "assert 'httpx' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_downloads_stay_inside_the_download_folder(tmp_path) -> None:
+    from mountui.client.protocol import download_target
+
+    for file_id, name in (("..", "x"), ("../..", ".bashrc"), ("ok", "../../.bashrc"), (".", "..")):
+        target = download_target(tmp_path, {"id": file_id, "name": name})
+        assert target.resolve().is_relative_to(tmp_path.resolve())
+        assert target.parent != tmp_path and not target.name.startswith(".")

@@ -22,9 +22,6 @@ from mountui.server.app import UIApp
 EXPECTED_PUBLIC = {
     "/favicon.ico",  # the browser asks for it on the login page
     "/healthz",  # load balancers
-    "/embed.js",  # embedding script, holds no data
-    "/manifest.webmanifest",  # PWA manifest, no data
-    "/sw.js",  # PWA service worker
     "/login",  # the login form
     "/logout",  # signing out needs no sign-in
 }

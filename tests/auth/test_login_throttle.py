@@ -66,3 +66,23 @@ def test_the_default_limit_is_five_failures(password_app: Callable[..., str], cl
     assert (
         890 <= int(attempt(client, app, "alice", "wonderland-42", "192.0.2.51").headers["retry-after"]) <= 900
     )
+
+
+def test_a_forwarded_prefix_does_not_reset_the_count(
+    password_app: Callable[..., str], client: httpx.Client
+) -> None:
+    """The throttle and the session binding use the server's own mount path, not one a request names."""
+    app = password_app(**LIMIT)
+    for n in range(3):
+        headers = {
+            **browser_headers(app),
+            "X-Forwarded-For": f"198.51.100.{20 + n}",
+            "X-Forwarded-Prefix": f"/p{n}",
+        }
+        response = client.post(
+            f"{app}/login", data={"username": "alice", "password": "guess"}, headers=headers
+        )
+        assert response.status_code == 401
+    headers = {**browser_headers(app), "X-Forwarded-For": "198.51.100.30", "X-Forwarded-Prefix": "/other"}
+    locked = client.post(f"{app}/login", data={"username": "alice", "password": "guess"}, headers=headers)
+    assert locked.status_code == 429

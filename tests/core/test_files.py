@@ -136,3 +136,31 @@ def test_temporary_files_are_removed_at_shutdown(http, demo):
     assert any(root.iterdir())
     server.stop()
     assert not root.exists()
+
+
+def test_file_outputs_are_served_only_from_allowed_folders(live, http, tmp_path):
+    here = tmp_path / "project"
+    (here / ".secrets").mkdir(parents=True)
+    (here / ".secrets" / "key.txt").write_text("hidden")
+    (here / "public.txt").write_text("public")
+    (here / ".env").write_text("DATABASE_PASSWORD=x")
+    with mountui.Blocks() as blocks:
+        text, out = mountui.Textbox(), mountui.File()
+        mountui.Button().click(lambda p: str(here / p), text, out, api_name="serve")
+    # The project folder lies in the temporary directory here; allow it explicitly, as a user would.
+    base = live(blocks, allowed_paths=[here])
+    assert http.post(f"{base}/api/serve", json={"data": ["public.txt"]}).status_code == 200
+    for hidden in (".env", ".secrets/key.txt"):
+        refused = http.post(f"{base}/api/serve", json={"data": [hidden]})
+        assert refused.status_code == 500 and "DATABASE" not in refused.text
+
+
+def test_the_working_directory_is_not_served_by_default(monkeypatch):
+    from pathlib import Path
+
+    from mountui.server.files import FileStore
+
+    project = Path(__file__).resolve().parents[2]  # the source tree, as an app's working directory
+    monkeypatch.chdir(project)
+    with pytest.raises(ValueError, match="allowed_paths"):
+        FileStore(ttl=60).add_output(str(project / "pyproject.toml"), owner=None)

@@ -179,3 +179,27 @@ def test_cancel_by_event_id(live, http):
         rest = list(events)
     assert rest[-1]["event"] == "error" and rest[-1]["data"]["code"] == "cancelled"
     assert len(produced) < 200
+
+
+def test_a_queued_caller_who_leaves_frees_the_place_at_once(live, http):
+    release, started = threading.Event(), []
+    base = live(blocking_demo(release, started), max_queue_size=1)  # the default resume grace applies
+    with ThreadPoolExecutor(2) as pool:
+        running = pool.submit(http.post, f"{base}/api/slow", json={"data": ["a"]})
+        wait_until(lambda: started)
+        with (
+            httpx.Client(timeout=5) as client,
+            client.stream(
+                "POST", f"{base}/api/slow", json={"data": ["gone"]}, headers={"Accept": "text/event-stream"}
+            ) as response,
+        ):
+            assert next(parse_sse(response.iter_lines()))["event"] == "queued"
+        # Its place is free again at once, not after the 10 s a running call gets to resume.
+        time.sleep(0.3)
+        waiting = pool.submit(http.post, f"{base}/api/slow", json={"data": ["b"]})
+        time.sleep(0.3)
+        assert not waiting.done()  # waiting in the queue, not refused with 503
+        release.set()
+        assert running.result().status_code == 200
+        assert waiting.result().json() == {"data": ["slow b"]}
+    assert "gone" not in started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ def report(name: str) -> bytes:
     return f"Report for {name}\n".encode()
 
 
+def file_size(path: str | None) -> str:
+    return "no file" if path is None else f"{os.path.getsize(path)} bytes"
+
+
 def make_demo(gate: StreamGate | None = None) -> mountui.Blocks:
     gate = gate or StreamGate()
     with mountui.Blocks(title="Proxy demo") as demo:
@@ -80,6 +85,8 @@ def make_demo(gate: StreamGate | None = None) -> mountui.Blocks:
         mountui.Button("Where").click(where, None, details, api_name="where")
         report_file = mountui.File(label="Report")
         mountui.Button("Report").click(report, name, report_file, api_name="report")
+        upload = mountui.File(label="Upload")  # an app with a file input takes uploads
+        mountui.Button("Size").click(file_size, upload, greeting, api_name="size")
         ticks = mountui.Textbox(label="Ticks")
         mountui.Button("Stream").click(gate.ticks, None, ticks, api_name="stream")
     return demo
