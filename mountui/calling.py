@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -33,6 +34,20 @@ async def run_in_thread(fn: Callable[..., Any], *args: Any) -> Any:
         with contextlib.suppress(BaseException):
             await inner
         raise
+
+
+def is_async_callable(fn: Callable[..., Any]) -> bool:
+    call = fn if inspect.isroutine(fn) else type(fn).__call__  # a callable object: its __call__
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(call)
+
+
+async def call_callback(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call a user callback (an auth check, an access rule): async ones on the loop, sync ones in a
+    worker thread; whatever awaitable comes back is awaited, so a coroutine is never taken for a result."""
+    result = await fn(*args) if is_async_callable(fn) else await anyio.to_thread.run_sync(lambda: fn(*args))
+    while inspect.isawaitable(result):
+        result = await result
+    return result
 
 
 async def iterate_results(spec: FunctionSpec, args: list[Any]) -> AsyncIterator[Any]:

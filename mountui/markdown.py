@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _ALLOWED_TAGS = {
     "a",
@@ -58,6 +59,8 @@ _ALLOWED_ATTRIBUTES = {
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: `import mountui` stays light
+
     return (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         .enable("table")
@@ -70,6 +73,8 @@ def render_markdown(text: str) -> str:
     """Return sanitized HTML for Markdown `text`; raw HTML in the input is escaped, never rendered."""
     if not text:
         return ""
+    import nh3
+
     html = _renderer().render(text)
     return nh3.clean(
         html,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +9,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from mountui.calling import call_callback
 
 logger = logging.getLogger("mountui.auth")
 
@@ -66,18 +67,7 @@ class DependencySource(IdentitySource):
     def __init__(self, dependency: Callable[[Request], Any], login_url: str | None) -> None:
         self.dependency = dependency
         self.login_url = login_url
-        self._is_async = inspect.iscoroutinefunction(dependency) or inspect.iscoroutinefunction(
-            type(dependency).__call__
-        )
 
     async def identify(self, request: Request) -> Identity | None:
-        if self._is_async:
-            result = await self.dependency(request)
-        else:
-            from starlette.concurrency import run_in_threadpool
-
-            result = await run_in_threadpool(self.dependency, request)
-        while inspect.isawaitable(result):
-            result = await result
-        username = as_username(result)
+        username = as_username(await call_callback(self.dependency, request))
         return Identity(username=username) if username else None

@@ -23,7 +23,8 @@ logger = logging.getLogger("mountui.auth")
 MAX_FORM_SIZE = 4096
 
 
-def _all_sessions(value: str | None) -> bool:
+def wants_all_sessions(value: str | None) -> bool:
+    """`?all_session=` as both sign-out routes read it: anything but false/0/no/off means every session."""
     return (value or "true").strip().lower() not in ("false", "0", "no", "off")
 
 
@@ -38,7 +39,7 @@ class LogoutRoutes:
         ]
 
     async def logout_link(self, request: Request) -> Response:
-        all_sessions = _all_sessions(request.query_params.get("all_session"))
+        all_sessions = wants_all_sessions(request.query_params.get("all_session"))
         if from_other_site(request):
             return auth_page_response("Sign out?", render_logout_confirmation(all_sessions))
         return await self._sign_out(request, all_sessions)
@@ -52,7 +53,7 @@ class LogoutRoutes:
         check_declared_length(request, MAX_FORM_SIZE)
         limited = Request(request.scope, limited_receive(request.receive, MAX_FORM_SIZE))
         async with limited.form(max_files=0, max_fields=4) as form:
-            all_sessions = _all_sessions(str(form.get("all_session") or ""))
+            all_sessions = wants_all_sessions(str(form.get("all_session") or ""))
         return await self._sign_out(request, all_sessions)
 
     async def _sign_out(self, request: Request, all_sessions: bool) -> Response:

@@ -6,7 +6,6 @@ This module only describes the provider and who may sign in; the routes and sess
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -131,15 +130,9 @@ class OAuth:
             if email not in self.allowed_emails and domain not in self.allowed_domains:
                 return f"{email} is not in allowed_emails or allowed_domains"
         if self.allow is not None:
-            if inspect.iscoroutinefunction(self.allow):
-                result = await self.allow(profile)
-            else:
-                from starlette.concurrency import run_in_threadpool
+            from mountui.calling import call_callback
 
-                result = await run_in_threadpool(self.allow, profile)
-            while inspect.isawaitable(result):
-                result = await result
-            if result is not True:
+            if await call_callback(self.allow, profile) is not True:
                 return "allow() did not return True"
         return None
 

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response
+from mountui.auth.logout import wants_all_sessions
 from mountui.auth.oauth import OAuth, email_is_verified
 from mountui.auth.oauth_client import ProviderClient, SignInFailed, describe
 from mountui.auth.redirects import safe_redirect_target
@@ -253,7 +254,7 @@ class OAuthSource(IdentitySource):
 
     async def logout(self, request: Request) -> Response:
         """End every session of the user (all browsers), or with `?all_session=false` only this one."""
-        all_sessions = request.query_params.get("all_session", "true").lower() not in ("false", "0", "no")
+        all_sessions = wants_all_sessions(request.query_params.get("all_session"))
         base = public_base_path(request.scope)
         reason = from_other_site(request)
         if reason and request.method == "GET":

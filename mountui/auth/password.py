@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -23,6 +22,7 @@ from mountui.auth.login_page import auth_page_response, render_login_form
 from mountui.auth.logout import LogoutRoutes
 from mountui.auth.redirects import safe_redirect_target
 from mountui.auth.sessions import SessionManager
+from mountui.calling import call_callback
 from mountui.errors import ConfigError
 from mountui.injection import Request as FunctionRequest
 from mountui.markdown import render_markdown
@@ -88,13 +88,7 @@ class CredentialsChecker:
         args: list[Any] = [username, password]
         if self.takes_request:
             args.append(FunctionRequest(request))
-        fn = self.function
-        if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(type(fn).__call__):
-            result = await fn(*args)
-        else:
-            result = await run_in_threadpool(fn, *args)
-        while inspect.isawaitable(result):
-            result = await result
+        result = await call_callback(self.function, *args)
         if not isinstance(result, bool):
             logger.warning(
                 "mountui: the auth function returned %s, not a bool: refused", type(result).__name__

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import pickle
 import secrets
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,10 @@ class Pipeline:
         }
         self.jobs: dict[str, Job] = {}
         self._finishing: set[asyncio.Task[None]] = set()
+        # Finished streamed calls stay readable for `event_retention` s. Their deadlines come in finishing
+        # order (one retention for all), so a queue and one timer for its head forget them: no timer per call.
+        self._retired: deque[tuple[float, str]] = deque()
+        self._retire_timer: asyncio.TimerHandle | None = None
 
     # --- the edge: look up and validate ---
     def endpoint(self, name: str) -> Dependency:
@@ -206,8 +211,20 @@ class Pipeline:
             return
         await self.store.log_append(job.event_id, outcome)
         await self.store.log_close(job.event_id, self.settings.event_retention)
-        asyncio.get_running_loop().call_later(
-            self.settings.event_retention, self.jobs.pop, job.event_id, None
+        # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
+        job.task = job.wait = job.progress = None
+        loop = asyncio.get_running_loop()
+        self._retired.append((loop.time() + self.settings.event_retention, job.event_id))
+        if self._retire_timer is None:
+            self._retire_timer = loop.call_at(self._retired[0][0], self._forget_retired)
+
+    def _forget_retired(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while self._retired and self._retired[0][0] <= now:
+            self.jobs.pop(self._retired.popleft()[1], None)
+        self._retire_timer = (
+            loop.call_at(self._retired[0][0], self._forget_retired) if self._retired else None
         )
 
     async def _execute(self, job: Job, values: list[Any], caller: Caller) -> list[Any]:

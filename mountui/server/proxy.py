@@ -51,11 +51,18 @@ def parse_trusted_proxies(entries: Iterable[str]) -> tuple[bool, tuple[IPNetwork
     return trust_all, tuple(networks)
 
 
+# The request headers ForwardedHeaders reads; a request without any of them needs no parsing at all.
+_FORWARDED_HEADERS = frozenset(
+    {b"forwarded", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"x-forwarded-prefix"}
+)
+
+
 class TrustedProxies:
     """The peers whose forwarded headers are believed. "*" trusts every peer, unix sockets included."""
 
     def __init__(self, entries: Iterable[str]) -> None:
         self.trust_all, self.networks = parse_trusted_proxies(entries)
+        self._peers: dict[str, bool] = {}  # peer host -> trusted, for the few peers a server sees (proxies)
 
     def __contains__(self, address: IPAddress | None) -> bool:
         if self.trust_all:
@@ -63,8 +70,18 @@ class TrustedProxies:
         return address is not None and any(address in network for network in self.networks)
 
     def trusts_peer(self, scope: Scope) -> bool:
+        if self.trust_all:
+            return True
         client = scope.get("client")
-        return self.trust_all or (client is not None and parse_address(str(client[0])) in self)
+        if client is None:
+            return False
+        host = str(client[0])
+        trusted = self._peers.get(host)
+        if trusted is None:
+            trusted = parse_address(host) in self
+            if len(self._peers) < 1024:  # bounded: direct clients are many, proxies few
+                self._peers[host] = trusted
+        return trusted
 
 
 def parse_address(value: str) -> IPAddress | None:
@@ -246,6 +263,8 @@ class ForwardedHeaders:
     def apply(self, scope: Scope) -> None:
         if scope["type"] not in ("http", "websocket"):
             return
+        if not any(name in _FORWARDED_HEADERS for name, _ in scope.get("headers", ())):
+            return  # nothing forwarded: nothing to believe or to warn about
         if not self.trusted.trusts_peer(scope):
             if not self._warned:
                 self._warn_if_ignored_headers_matter(scope)

@@ -11,11 +11,12 @@ from mountui.store.base import Store
 
 
 class _Log:
-    __slots__ = ("closed", "items", "waiters")
+    __slots__ = ("closed", "deadline", "items", "waiters")
 
     def __init__(self) -> None:
         self.items: list[Any] = []
         self.closed = False
+        self.deadline: float | None = None  # set when closed: the log is forgotten then
         self.waiters: list[asyncio.Future[None]] = []
 
     def wake(self) -> None:
@@ -30,6 +31,7 @@ class MemoryStore(Store):
         self._values: dict[str, tuple[Any, float | None]] = {}
         self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
         self._logs: dict[str, _Log] = {}
+        self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
 
     def _sweep(self, now: float) -> None:
         while self._expiries and self._expiries[0][0] <= now:
@@ -98,16 +100,21 @@ class MemoryStore(Store):
         return len(log.items) - 1
 
     async def log_close(self, log_id: str, retention: float) -> None:
+        now = time.monotonic()
+        while self._log_expiries and self._log_expiries[0][0] <= now:
+            _deadline, expired = heapq.heappop(self._log_expiries)
+            self._logs.pop(expired, None)
         log = self._logs.get(log_id)
         if log is None:
             return
         log.closed = True
+        log.deadline = now + retention
+        heapq.heappush(self._log_expiries, (log.deadline, log_id))
         log.wake()
-        asyncio.get_running_loop().call_later(retention, self._logs.pop, log_id, None)
 
     async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
         log = self._logs.get(log_id)
-        if log is None:
+        if log is None or (log.deadline is not None and log.deadline <= time.monotonic()):
             return [], True
         if len(log.items) <= after + 1 and not log.closed:
             fut = asyncio.get_running_loop().create_future()

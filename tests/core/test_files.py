@@ -155,12 +155,16 @@ def test_file_outputs_are_served_only_from_allowed_folders(live, http, tmp_path)
         assert refused.status_code == 500 and "DATABASE" not in refused.text
 
 
-def test_the_working_directory_is_not_served_by_default(monkeypatch):
+def test_the_working_directory_is_not_served_by_default(monkeypatch, tmp_path):
+    import tempfile
     from pathlib import Path
 
     from mountui.server.files import FileStore
 
     project = Path(__file__).resolve().parents[2]  # the source tree, as an app's working directory
     monkeypatch.chdir(project)
+    # Wherever this checkout lies (CI may clone into the temporary directory), the system's temporary
+    # directory is elsewhere for this test.
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "system-tmp"))
     with pytest.raises(ValueError, match="allowed_paths"):
         FileStore(ttl=60).add_output(str(project / "pyproject.toml"), owner=None)
