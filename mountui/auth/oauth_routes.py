@@ -28,9 +28,10 @@ from mountui.auth.login_page import auth_page_response
 from mountui.auth.logout import wants_all_sessions
 from mountui.auth.oauth import OAuth, email_is_verified
 from mountui.auth.oauth_client import ProviderClient, SignInFailed, describe
-from mountui.auth.redirects import safe_redirect_target
+from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
 from mountui.injection import OAuthProfile, OAuthToken
+from mountui.server.responses import NO_STORE
 from mountui.server.urls import public_base_path, public_url
 from mountui.settings import Settings
 from mountui.store import Store
@@ -39,9 +40,7 @@ logger = logging.getLogger("mountui.auth")
 
 FLOW_TTL = 600  # seconds a sign-in may take at the provider
 LOGIN, CALLBACK, LOGOUT = "/oauth/login", "/oauth/callback", "/oauth/logout"
-NO_STORE = {"Cache-Control": "no-store"}
 SESSION_KIND = "oauth"
-LAST_SEEN_INTERVAL = 60.0  # seconds between writes of a session's "last seen" time
 
 
 def _digest(value: str) -> str:
@@ -84,22 +83,20 @@ class OAuthSource(IdentitySource):
     def deny(self, request: Request, page: bool) -> Response | None:
         if not (page and self.required):
             return None  # the API answers 401 JSON
-        base, query = public_base_path(request.scope), request.url.query
-        target = base + "/" + (f"?{query}" if query else "")
-        return RedirectResponse(f"{base}{LOGIN}?{urlencode({'next': target})}", 303, NO_STORE)
+        return login_redirect(request, LOGIN)
 
     async def identify(self, request: Request) -> Identity | None:
-        loaded = await self.sessions.load(request)
-        if loaded is None or not self._owns(loaded[1], request):
-            return None  # nobody, or a session another mechanism (or another UI) knows
+        loaded = await self.sessions.load_own(request, SESSION_KIND)
+        if loaded is None:
+            return None
         session_id, record = loaded
         if self._expired(record["token"]):
             refreshed = await self._refresh(request)
             if refreshed is None:
                 return None
             record = refreshed
-        elif time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
-            await self.sessions.update(session_id, {**record, "last_seen": time.time()})
+        else:
+            await self.sessions.touch(session_id, record)
         token = record["token"]
         return Identity(
             username=record["username"],
@@ -238,18 +235,9 @@ class OAuthSource(IdentitySource):
     async def _start_session(
         self, request: Request, response: Response, profile: dict[str, Any], token: dict[str, Any]
     ) -> None:
-        previous = await self.sessions.load(request)
-        if previous is not None:  # a new sign-in replaces the old session, never joins it
-            await self.sessions.end(request, previous[0], previous[1]["username"], all_sessions=False)
         username = _username(profile)
-        record = {
-            "kind": SESSION_KIND,
-            "mount": self.sessions.app_key(request),
-            "provider": self.oauth.name,
-            "profile": profile,
-            "token": token,
-        }
-        await self.sessions.create(request, response, username, record)
+        record = {"provider": self.oauth.name, "profile": profile, "token": token}
+        await self.sessions.replace(request, response, username, SESSION_KIND, record)
         logger.info("mountui: %s signed in with %s", username, self.oauth.name)
 
     async def logout(self, request: Request) -> Response:
@@ -270,8 +258,8 @@ class OAuthSource(IdentitySource):
             return self._page(
                 request, 403, "Not signed out", "This request came from another site and was refused."
             )
-        loaded = await self.sessions.load(request)
-        if loaded is not None and self._owns(loaded[1], request):
+        loaded = await self.sessions.load_own(request, SESSION_KIND)
+        if loaded is not None:
             await self.sessions.end(request, loaded[0], loaded[1]["username"], all_sessions)
             logger.info("mountui: %s signed out of %s", loaded[1]["username"], self.oauth.name)
         if self.required:
@@ -295,9 +283,6 @@ class OAuthSource(IdentitySource):
             return str(self.flow_serializer.loads(raw, max_age=FLOW_TTL))
         except BadSignature:
             return None
-
-    def _owns(self, record: dict[str, Any], request: Request) -> bool:
-        return record.get("kind") == SESSION_KIND and record.get("mount") == self.sessions.app_key(request)
 
     def _page(
         self,

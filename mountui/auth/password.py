@@ -10,7 +10,6 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,7 +19,7 @@ from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response, render_login_form
 from mountui.auth.logout import LogoutRoutes
-from mountui.auth.redirects import safe_redirect_target
+from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
 from mountui.calling import call_callback
 from mountui.errors import ConfigError
@@ -35,7 +34,6 @@ logger = logging.getLogger("mountui.auth")
 
 SESSION_KIND = "password"
 MAX_FORM_SIZE = 16 * 1024
-LAST_SEEN_INTERVAL = 60.0  # seconds between writes of a session's "last seen" time
 _AUTH_HELP = (
     "auth= takes a (username, password) tuple, a list of such tuples, or a function "
     "(username, password) -> bool (sync or async, optionally with a third `request` parameter)"
@@ -148,14 +146,11 @@ class PasswordSource(IdentitySource):
 
     # --- IdentitySource ---
     async def identify(self, request: Request) -> Identity | None:
-        loaded = await self.sessions.load(request)
+        loaded = await self.sessions.load_own(request, SESSION_KIND)
         if loaded is None:
             return None
         session_id, record = loaded
-        if record.get("kind") != SESSION_KIND or record.get("mount") != self.sessions.app_key(request):
-            return None  # a session of another mechanism, or of another UI sharing the store
-        if time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
-            await self.sessions.update(session_id, {**record, "last_seen": time.time()})
+        await self.sessions.touch(session_id, record)
         return Identity(username=record["username"], session_id=session_id)
 
     def routes(self) -> list[Route]:
@@ -171,11 +166,7 @@ class PasswordSource(IdentitySource):
     def deny(self, request: Request, page: bool) -> Response | None:
         if not page:
             return None  # API routes: the guard's 401 JSON
-        base = public_base_path(request.scope)
-        query = request.url.query
-        target = base + "/" + (f"?{query}" if query else "")
-        location = f"{base}/login?{urlencode({'next': target})}"
-        return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
+        return login_redirect(request, "/login")
 
     # --- the form ---
     def _form(
@@ -224,12 +215,8 @@ class PasswordSource(IdentitySource):
         if wait := await self.throttle.locked_for(keys):  # locked by a parallel attempt meanwhile
             return self._throttled(target, username, wait, who)
         await self.throttle.succeeded(keys[0])
-        previous = await self.sessions.load(request)
-        if previous is not None:  # a fresh session id on every sign-in; the old one ends
-            await self.sessions.end(request, previous[0], previous[1]["username"], all_sessions=False)
         response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
-        mount = self.sessions.app_key(request)
-        await self.sessions.create(request, response, username, {"kind": SESSION_KIND, "mount": mount})
+        await self.sessions.replace(request, response, username, SESSION_KIND, {})
         logger.info("mountui: %s signed in", who)
         return response
 

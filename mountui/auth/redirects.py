@@ -8,7 +8,12 @@ that could leave the app falls back to the app's page.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from mountui.server.urls import public_base_path
 
 MAX_TARGET_LENGTH = 2048
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes, anywhere
@@ -47,3 +52,11 @@ def safe_redirect_target(target: str | None, base_path: str) -> str:
     if target is not None and is_safe_target(target, base_path):
         return quote(target, safe=_URL_SAFE)
     return base_path + "/"
+
+
+def login_redirect(request: Request, login_path: str) -> RedirectResponse:
+    """Send a visitor of the page to a sign-in route, to come back to the page they asked for."""
+    base, query = public_base_path(request.scope), request.url.query
+    target = base + "/" + (f"?{query}" if query else "")
+    location = f"{base}{login_path}?{urlencode({'next': target})}"
+    return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})

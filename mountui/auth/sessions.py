@@ -25,6 +25,7 @@ from mountui.store.base import Store
 logger = logging.getLogger("mountui.auth")
 
 MIN_SECRET_LENGTH = 32
+LAST_SEEN_INTERVAL = 60.0  # seconds between writes of a session's "last seen" time
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "mountui", "password", "development", "dev", "test"}
 
 
@@ -123,6 +124,31 @@ class SessionManager:
             await self.store.delete(f"session:{session_id}")
             return None
         return session_id, record
+
+    async def load_own(self, request: Request, kind: str) -> tuple[str, dict[str, Any]] | None:
+        """This request's session if it was made by mechanism `kind` for this UI; None otherwise (a
+        session of another mechanism, or of another UI sharing the store, is not this one's)."""
+        loaded = await self.load(request)
+        if loaded is None:
+            return None
+        if loaded[1].get("kind") != kind or loaded[1].get("mount") != self.app_key(request):
+            return None
+        return loaded
+
+    async def touch(self, session_id: str, record: dict[str, Any]) -> None:
+        """Note that the session was used, at most once a minute (a write per request would be waste)."""
+        if time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
+            await self.update(session_id, {**record, "last_seen": time.time()})
+
+    async def replace(
+        self, request: Request, response: Response, username: str, kind: str, data: dict[str, Any]
+    ) -> str:
+        """Sign in: a fresh session id every time; the browser's previous session, if any, ends."""
+        previous = await self.load(request)
+        if previous is not None:
+            await self.end(request, previous[0], previous[1]["username"], all_sessions=False)
+        record = {"kind": kind, "mount": self.app_key(request), **data}
+        return await self.create(request, response, username, record)
 
     async def update(self, session_id: str, record: dict[str, Any]) -> None:
         remaining = self.max_age - (time.time() - record["created"])

@@ -22,6 +22,17 @@ def live(serve: Callable[..., str]) -> Callable[..., str]:
 
 
 @pytest.fixture
+def live_app(serve: Callable[..., str]) -> Callable[..., tuple[str, Any]]:
+    """Like `live`, also handing back the app, so a test can wait on its queue instead of sleeping."""
+
+    def start(blocks: mountui.Blocks, **settings: Any) -> tuple[str, Any]:
+        app = blocks.build_app(**settings)
+        return serve(app), app
+
+    return start
+
+
+@pytest.fixture
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=20) as client:
         yield client

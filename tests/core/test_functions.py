@@ -152,7 +152,7 @@ def test_progress_is_streamed_and_a_no_op_on_direct_call(live, http):
     base = live(demo)
     events = stream_call(http, f"{base}/api/work", [3])
     progress = [e["data"] for e in events if e["event"] == "progress"]
-    assert len(progress) >= 3
+    assert len(progress) >= 2  # at most one update per 50 ms is written, and never the last one lost
     assert progress[0]["desc"] == "working" and progress[0]["total"] == 3
     assert progress[-1]["progress"] == 1
     assert events[-1] == {**events[-1], "event": "complete", "data": {"data": ["done"]}}
