@@ -5,8 +5,8 @@
         page.goto(base_url + "/")
         expect(page.get_by_role("heading")).to_have_text("Demo")
 
-Programs the fixtures need (chromium, nginx, redis-server) come from Debian; .ci/run installs them. Without
-them a test is skipped locally, and fails in CI, where nothing may be skipped silently.
+Programs the fixtures need (chromium, nginx, caddy, redis-server) come from Debian; .ci/run installs them.
+Without them a test is skipped locally, and fails in CI, where nothing may be skipped silently.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 from support.browser import CHROMIUM_PATH, PageWatch, SharedBrowser, artifact_path
+from support.caddy import CADDY_PATH, CaddyProcess
 from support.nginx import NGINX_PATH, NginxProcess
 from support.programs import require_program
 from support.redis import REDIS_SERVER, RedisProcess
@@ -97,6 +98,29 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., st
             workdir=tmp_path_factory.mktemp("nginx"),
             executable=executable,
         )
+        started.append(process)
+        return process.start()
+
+    yield start
+    for process in reversed(started):
+        process.stop()
+
+
+@pytest.fixture
+def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """Put Caddy in front of something: ``base_url = caddy(sites)``.
+
+    `sites` is the Caddyfile's site blocks, with ``support.caddy.ADDRESS`` as the site address (it becomes
+    ``http://127.0.0.1:PORT``)::
+
+        upstream = serve(host_app)
+        proxy = caddy(f"{ADDRESS} {{ reverse_proxy {upstream} }}")
+    """
+    executable = require_program("caddy", CADDY_PATH, apt_package="caddy")
+    started: list[CaddyProcess] = []
+
+    def start(sites: str) -> str:
+        process = CaddyProcess(sites, workdir=tmp_path_factory.mktemp("caddy"), executable=executable)
         started.append(process)
         return process.start()
 

@@ -70,13 +70,19 @@ def auth_page_response(title: str, body: str, status_code: int = 200, **headers:
 
 
 def render_login_form(
-    *, next_target: str, message_html: str = "", error: str | None = None, username: str = ""
+    *,
+    next_target: str,
+    message_html: str = "",
+    error: str | None = None,
+    username: str = "",
+    app_title: str | None = None,
 ) -> str:
     """The sign-in form; it posts to `login`, next to the page itself, so it works under any prefix.
 
     `message_html` is the app's `auth_message`, already rendered from Markdown and sanitized.
     """
-    parts = ["<h1>Sign in</h1>"]
+    heading = f"Sign in to {html.escape(app_title)}" if app_title else "Sign in"
+    parts = [f"<h1>{heading}</h1>"]
     if message_html:
         parts.append(f'<div class="message">{message_html}</div>')
     if error:

@@ -135,7 +135,10 @@ def _wait_text(seconds: int) -> str:
 class PasswordSource(IdentitySource):
     """Callers signed in through the login form, known by their session cookie."""
 
-    def __init__(self, settings: Settings, store: Store, sessions: SessionManager) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, sessions: SessionManager, app_title: str | None = None
+    ) -> None:
+        self.app_title = app_title
         self.settings = settings
         self.checker = CredentialsChecker(settings.auth)
         self.store = store
@@ -173,9 +176,14 @@ class PasswordSource(IdentitySource):
         self, status: int, target: str, error: str | None = None, username: str = "", **h: str
     ) -> Response:
         body = render_login_form(
-            next_target=target, message_html=self.message_html, error=error, username=username
+            next_target=target,
+            message_html=self.message_html,
+            error=error,
+            username=username,
+            app_title=self.app_title,
         )
-        return auth_page_response("Sign in", body, status, **h)
+        title = f"Sign in · {self.app_title}" if self.app_title else "Sign in"
+        return auth_page_response(title, body, status, **h)
 
     async def login_form(self, request: Request) -> Response:
         target = safe_redirect_target(request.query_params.get("next"), public_base_path(request.scope))

@@ -11,12 +11,14 @@ from mountui.settings import Settings
 from mountui.store.base import Store
 
 
-def identity_sources(settings: Settings, store: Store, sessions: SessionManager) -> list[IdentitySource]:
+def identity_sources(
+    settings: Settings, store: Store, sessions: SessionManager, app_title: str | None = None
+) -> list[IdentitySource]:
     sources: list[IdentitySource] = []
     if settings.auth is not None:  # password sign-in (auth/password.py)
         from mountui.auth.password import PasswordSource
 
-        sources.append(PasswordSource(settings, store, sessions))
+        sources.append(PasswordSource(settings, store, sessions, app_title))
     if settings.oauth is not None:  # OAuth / OpenID Connect sign-in (auth/oauth_routes.py)
         from mountui.auth.oauth_routes import OAuthSource
 

@@ -64,7 +64,7 @@ class UIApp:
             # One login-session manager for every sign-in mechanism of this app: one cookie, one registry.
             self.sessions = SessionManager(self.store, settings, resolve_secret_keys(settings))
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
-            self.sources = identity_sources(settings, self.store, self.sessions)
+            self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
         self.authenticator = Authenticator(self.sources, settings.login_url)

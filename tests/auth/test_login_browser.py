@@ -43,7 +43,7 @@ def test_sign_in_works_with_javascript_disabled(
     page = context.new_page()
     page.goto(f"{app}/?__theme=light")
     assert page.url == f"{app}/login?next=%2Ftools%2Fui%2F%3F__theme%3Dlight"
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in to Greeter")).to_be_visible()
 
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill("not-her-password")

@@ -1,0 +1,269 @@
+"""A store in Redis, so that several workers or machines serve one app.
+
+``store=RedisStore("redis://host:6379/0", signing_key=...)`` shares sign-in sessions, login throttling, OAuth
+flows, `State` values and the event logs of calls between every worker that uses the same Redis and namespace.
+
+What it does not share: the pipeline keeps the *running* calls (their tasks, queues and cancellation) and the
+files that calls upload or produce in the process that serves them. Resuming an event stream
+(`GET P/api/events/{event_id}`) or fetching `P/file/{id}` on another worker is out of scope: route each client
+to one worker (sticky sessions) for those.
+
+Encoding of values:
+
+- JSON-like values (dict with str keys, list, str, int, float, bool, None) are stored as JSON (orjson), readable
+  by any tool. Counters are plain Redis integers.
+- Anything else (a `State` record keyed by component id, sets, tuples, arbitrary objects a `State` holds) is
+  pickled, and only with an HMAC-SHA256 tag made with `signing_key` over the Redis key and the bytes. A value
+  whose tag does not verify is never unpickled: reading it raises `UntrustedValueError`. Without a
+  `signing_key`, storing such a value raises `TypeError` saying so. Pass the app's `secret_key` (the same on
+  every worker); the tag key is derived from it, so it is never used as-is.
+- Items of event logs are JSON too; a tuple there comes back as a list (the pipeline appends ``(event, data)``
+  pairs and reads them by unpacking).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import pickle
+import time
+from typing import Any
+
+import orjson
+
+from mountui.store.base import Store
+
+logger = logging.getLogger("mountui.store")
+
+INSTALL_HINT = "RedisStore needs redis-py: pip install 'mountui[redis]'"
+
+_PICKLED = b"\x01"  # JSON never starts with this byte
+_TAG_SIZE = 32
+
+# INCR, and an expiry only when this call created the counter (atomic: one script).
+_INCR = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+# SADD; a ttl sets the expiry of a new set and may lengthen, never shorten, that of an existing one.
+_SET_ADD = """
+redis.call('SADD', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then
+  local ms = tonumber(ARGV[2])
+  local left = redis.call('PTTL', KEYS[1])
+  if left >= 0 and left < ms then redis.call('PEXPIRE', KEYS[1], ms) end
+  if left == -1 and redis.call('SCARD', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ms) end
+end
+return 1
+"""
+
+# A log is a stream; item i has the id (i+1)-0 and the close marker the id n-1 (n = items so far), so the
+# count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log.
+_LOG_APPEND = """
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local n = 0
+if #last > 0 then n = tonumber(string.match(last[1][1], '^(%d+)')) end
+redis.call('XADD', KEYS[1], (n + 1) .. '-0', 'v', ARGV[1])
+if redis.call('EXISTS', KEYS[2]) == 0 and ARGV[2] ~= '' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return n
+"""
+
+# KEYS: stream, closed flag. ARGV: retention in ms. Unknown logs stay unknown.
+_LOG_CLOSE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  local n = tonumber(string.match(last[1][1], '^(%d+)'))
+  redis.call('XADD', KEYS[1], n .. '-1', 'c', '1')
+end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+class UntrustedValueError(ValueError):
+    """A pickled value in Redis whose signature does not verify: it was not written by this app's workers."""
+
+
+def _ms(seconds: float) -> int:
+    return max(1, int(seconds * 1000))
+
+
+def _is_json_like(value: Any) -> bool:
+    """True if JSON gives back exactly this value (so no tuples, sets, non-str keys or other objects)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return type(value) in (str, bool, int, float, type(None))
+    if type(value) is list:
+        return all(_is_json_like(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_json_like(v) for k, v in value.items())
+    return False
+
+
+class RedisStore(Store):
+    """The `Store` in Redis (redis-py's asyncio client). Every key is prefixed with ``namespace + ":"``.
+
+    `signing_key` (bytes or str; use the app's `secret_key`) lets the store keep values that are not JSON,
+    such as `State`, as signed pickles; see the module docstring. `open_log_ttl` bounds how long the log of a
+    call that never closed (its worker died) stays in Redis.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "mountui",
+        signing_key: bytes | str | None = None,
+        open_log_ttl: float | None = 24 * 3600,
+    ) -> None:
+        try:
+            import redis.asyncio as redis_asyncio
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(INSTALL_HINT) from exc
+        self.url = url
+        self.namespace = namespace
+        self.open_log_ttl = open_log_ttl
+        if isinstance(signing_key, str):
+            signing_key = signing_key.encode()
+        self._tag_key = (
+            None
+            if not signing_key
+            else hmac.new(signing_key, b"mountui.store.pickle.v1", hashlib.sha256).digest()
+        )
+        self._client = redis_asyncio.Redis.from_url(url)
+        self._incr = self._client.register_script(_INCR)
+        self._set_add = self._client.register_script(_SET_ADD)
+        self._log_append = self._client.register_script(_LOG_APPEND)
+        self._log_close = self._client.register_script(_LOG_CLOSE)
+
+    def __repr__(self) -> str:
+        return f"RedisStore(namespace={self.namespace!r})"  # no URL: it may hold a password
+
+    # --- keys and encoding ---
+    def _key(self, key: str) -> str:
+        return f"{self.namespace}:kv:{key}"
+
+    def _log_keys(self, log_id: str) -> tuple[str, str]:
+        # One hash tag, so both keys of a log land on the same Redis Cluster slot.
+        base = f"{self.namespace}:log:{{{log_id}}}"
+        return base, base + ":closed"
+
+    def _tag(self, redis_key: str, payload: bytes) -> bytes:
+        assert self._tag_key is not None
+        return hmac.new(self._tag_key, redis_key.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+    def _encode(self, redis_key: str, value: Any) -> bytes:
+        if _is_json_like(value):
+            return orjson.dumps(value)
+        if self._tag_key is None:
+            raise TypeError(
+                f"RedisStore can keep only JSON-like values without a signing key, not {type(value).__name__} "
+                "(State values are kept as signed pickles): pass RedisStore(url, signing_key=<your secret_key>)"
+            )
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return _PICKLED + self._tag(redis_key, payload) + payload
+
+    def _decode(self, redis_key: str, raw: bytes | None) -> Any:
+        if raw is None:
+            return None
+        if not raw.startswith(_PICKLED):
+            return orjson.loads(raw)
+        tag, payload = raw[1 : 1 + _TAG_SIZE], raw[1 + _TAG_SIZE :]
+        if self._tag_key is None or not hmac.compare_digest(tag, self._tag(redis_key, payload)):
+            logger.warning("mountui: refused a pickled value in Redis whose signature does not verify")
+            raise UntrustedValueError(
+                f"the value of {redis_key!r} in Redis is not signed with this store's signing key; it was not "
+                "unpickled (a different secret_key on another worker, or it was tampered with)"
+            )
+        return pickle.loads(payload)  # noqa: S301 - verified above: written by a holder of the signing key
+
+    def _encode_item(self, log_key: str, item: Any) -> bytes:
+        try:
+            raw = orjson.dumps(item)  # tuples become arrays; anything else JSON cannot hold is an error
+        except TypeError:
+            return self._encode(log_key, item)
+        return raw
+
+    # --- keys with optional expiry ---
+    async def get(self, key: str) -> Any | None:
+        redis_key = self._key(key)
+        return self._decode(redis_key, await self._client.get(redis_key))
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        redis_key = self._key(key)
+        raw = self._encode(redis_key, value)
+        if ttl is not None and ttl <= 0:
+            await self._client.delete(redis_key)  # already expired, as in MemoryStore
+        elif ttl is None:
+            await self._client.set(redis_key, raw)
+        else:
+            await self._client.set(redis_key, raw, px=_ms(ttl))
+
+    async def delete(self, key: str) -> None:
+        await self._client.delete(self._key(key))
+
+    async def incr(self, key: str, ttl: float) -> int:
+        return int(await self._incr(keys=[self._key(key)], args=[_ms(ttl)]))
+
+    # --- sets ---
+    async def set_add(self, key: str, member: str, ttl: float | None = None) -> None:
+        await self._set_add(keys=[self._key(key)], args=[member, "" if ttl is None else _ms(ttl)])
+
+    async def set_remove(self, key: str, member: str) -> None:
+        await self._client.srem(self._key(key), member)
+
+    async def set_members(self, key: str) -> set[str]:
+        return {m.decode() for m in await self._client.smembers(self._key(key))}
+
+    # --- event logs ---
+    async def log_append(self, log_id: str, item: Any) -> int:
+        stream, closed = self._log_keys(log_id)
+        ttl = "" if self.open_log_ttl is None else _ms(self.open_log_ttl)
+        return int(await self._log_append(keys=[stream, closed], args=[self._encode_item(stream, item), ttl]))
+
+    async def log_close(self, log_id: str, retention: float) -> None:
+        stream, closed = self._log_keys(log_id)
+        await self._log_close(keys=[stream, closed], args=[_ms(retention)])
+
+    async def _snapshot(self, stream: str, closed: str, after: int) -> tuple[list[Any], bool, bool, bytes]:
+        """In one transaction: items after `after`, closed?, exists?, and the last id (to block from)."""
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.xrange(stream, min=f"{after + 2}-0", max="+")
+            pipe.exists(closed)
+            pipe.xrevrange(stream, max="+", min="-", count=1)
+            entries, is_closed, last = await pipe.execute()
+        items = [self._decode(stream, fields[b"v"]) for _id, fields in entries if b"v" in fields]
+        last_id = last[0][0] if last else b"0-0"
+        return items, bool(is_closed), bool(last), last_id
+
+    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
+        stream, closed = self._log_keys(log_id)
+        deadline = time.monotonic() + timeout
+        while True:
+            items, is_closed, exists, last_id = await self._snapshot(stream, closed, after)
+            if not exists:
+                return [], True  # unknown, or expired after its retention
+            if items or is_closed:
+                return items, is_closed
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return [], False
+            # Blocks until anything (an item or the close marker) is added after what the snapshot saw.
+            await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+__all__ = ["RedisStore", "UntrustedValueError"]
+
+
+def _unused() -> None:  # pragma: no cover
+    asyncio.sleep  # noqa: B018
