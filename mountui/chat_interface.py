@@ -33,8 +33,12 @@ class ChatInterface(Blocks):
         self.examples = list(examples or [])
 
         async def reply_stream(
-            message: str, history: list[dict[str, str]], injected: dict[str, Any]
+            message: str, history: list[dict[str, str]], *injected_values: Any
         ) -> AsyncIterator[str]:
+            # The wrappers below receive what the server injects and hand it on to the user's function.
+            injected = dict(
+                zip(("request", "progress", "oauth_profile", "oauth_token"), injected_values, strict=True)
+            )
             args = spec.build_args([message, history], injected)
             async for item in iterate_results(spec, args):
                 yield _reply_text(item)
@@ -47,13 +51,7 @@ class ChatInterface(Blocks):
             profile: OAuthProfile | None,
             token: OAuthToken | None,
         ) -> AsyncIterator[str]:
-            injected = {
-                "request": request,
-                "progress": progress,
-                "oauth_profile": profile,
-                "oauth_token": token,
-            }
-            async for text in reply_stream(message, history, injected):
+            async for text in reply_stream(message, history, request, progress, profile, token):
                 yield text
 
         async def respond(
@@ -69,13 +67,7 @@ class ChatInterface(Blocks):
                 return
             history = [*history, {"role": "user", "content": message}]
             yield history, ""
-            injected = {
-                "request": request,
-                "progress": progress,
-                "oauth_profile": profile,
-                "oauth_token": token,
-            }
-            async for text in reply_stream(message, history[:-1], injected):
+            async for text in reply_stream(message, history[:-1], request, progress, profile, token):
                 yield [*history, {"role": "assistant", "content": text}], ""
 
         async def retry(
@@ -92,13 +84,7 @@ class ChatInterface(Blocks):
                 return
             message, earlier = history[-1]["content"], history[:-1]
             yield history
-            injected = {
-                "request": request,
-                "progress": progress,
-                "oauth_profile": profile,
-                "oauth_token": token,
-            }
-            async for text in reply_stream(message, earlier, injected):
+            async for text in reply_stream(message, earlier, request, progress, profile, token):
                 yield [*history, {"role": "assistant", "content": text}]
 
         with self:
