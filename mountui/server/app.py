@@ -54,6 +54,8 @@ class UIApp:
         self.blocks = blocks
         self.settings = settings
         self.store: Store = settings.store or MemoryStore()
+        if keys := settings.secret_keys():
+            self.store.use_app_secret(keys[-1])
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
         self.pipeline = Pipeline(blocks, settings, self.store, self.files)
         self.assets = StaticAssets()

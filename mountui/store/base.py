@@ -52,5 +52,8 @@ class Store(ABC):
         An unknown log reads as ([], True).
         """
 
+    def use_app_secret(self, secret: str) -> None:
+        """The app hands its `secret_key` over at start, for stores that sign what they keep."""
+
     async def close(self) -> None:
         """Release connections; called at shutdown."""

@@ -78,8 +78,11 @@ class MemoryStore(Store):
         entry = self._live(key)
         if entry is None:
             self._put(key, {member}, ttl)
-        else:
-            entry[0].add(member)
+            return
+        entry[0].add(member)
+        # A later member keeps the set alive at least as long as itself (the expiry grows, never shrinks).
+        if ttl is not None and entry[1] is not None and entry[1] < time.monotonic() + ttl:
+            self._put(key, entry[0], ttl)
 
     async def set_remove(self, key: str, member: str) -> None:
         entry = self._live(key)

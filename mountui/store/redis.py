@@ -23,7 +23,6 @@ Encoding of values:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
@@ -51,12 +50,12 @@ return n
 
 # SADD; a ttl sets the expiry of a new set and may lengthen, never shorten, that of an existing one.
 _SET_ADD = """
+local new = redis.call('EXISTS', KEYS[1]) == 0
 redis.call('SADD', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then
   local ms = tonumber(ARGV[2])
   local left = redis.call('PTTL', KEYS[1])
-  if left >= 0 and left < ms then redis.call('PEXPIRE', KEYS[1], ms) end
-  if left == -1 and redis.call('SCARD', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ms) end
+  if new or (left >= 0 and left < ms) then redis.call('PEXPIRE', KEYS[1], ms) end
 end
 return 1
 """
@@ -155,13 +154,21 @@ class RedisStore(Store):
         base = f"{self.namespace}:log:{{{log_id}}}"
         return base, base + ":closed"
 
+    def use_app_secret(self, secret: str) -> None:
+        # Without a signing_key of its own, the store signs with one derived from the app's secret_key.
+        if self._tag_key is None:
+            self._tag_key = hmac.new(secret.encode(), b"mountui.store.pickle.v1", hashlib.sha256).digest()
+
     def _tag(self, redis_key: str, payload: bytes) -> bytes:
         assert self._tag_key is not None
         return hmac.new(self._tag_key, redis_key.encode() + b"\0" + payload, hashlib.sha256).digest()
 
     def _encode(self, redis_key: str, value: Any) -> bytes:
         if _is_json_like(value):
-            return orjson.dumps(value)
+            try:
+                return orjson.dumps(value)
+            except TypeError:
+                pass  # an int too large for JSON: pickled below
         if self._tag_key is None:
             raise TypeError(
                 f"RedisStore can keep only JSON-like values without a signing key, not {type(value).__name__} "
@@ -259,11 +266,8 @@ class RedisStore(Store):
             await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
 
     async def close(self) -> None:
-        await self._client.aclose()
+        closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
+        await closer()
 
 
 __all__ = ["RedisStore", "UntrustedValueError"]
-
-
-def _unused() -> None:  # pragma: no cover
-    asyncio.sleep  # noqa: B018
