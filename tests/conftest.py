@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 from support.browser import CHROMIUM_PATH, PageWatch, SharedBrowser, artifact_path
@@ -75,6 +76,26 @@ def serve() -> Iterator[Callable[..., str]]:
     stuck = stop_servers(servers)
     if stuck:
         warnings.warn(f"uvicorn servers still running after teardown: {', '.join(stuck)}", stacklevel=1)
+
+
+@pytest.fixture
+def clients() -> Iterator[Callable[[], httpx.Client]]:
+    """``client = clients()``: a fresh cookie jar each call (a separate browser); redirects not followed."""
+    opened: list[httpx.Client] = []
+
+    def make() -> httpx.Client:
+        client = httpx.Client(timeout=20, follow_redirects=False)
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
+def client(clients: Callable[[], httpx.Client]) -> httpx.Client:
+    return clients()
 
 
 @pytest.fixture

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from auth_helpers import SECRET, USERS, greeting_demo
 from fastapi import FastAPI
 
 import mountui
-
-
-@pytest.fixture
-def clients() -> Iterator[Callable[[], httpx.Client]]:
-    """``client = clients()``: a fresh cookie jar each call (a separate browser); redirects not followed."""
-    opened: list[httpx.Client] = []
-
-    def make() -> httpx.Client:
-        client = httpx.Client(timeout=20, follow_redirects=False)
-        opened.append(client)
-        return client
-
-    yield make
-    for client in opened:
-        client.close()
-
-
-@pytest.fixture
-def client(clients: Callable[[], httpx.Client]) -> httpx.Client:
-    return clients()
 
 
 @pytest.fixture

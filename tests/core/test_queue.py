@@ -128,7 +128,8 @@ def test_disconnecting_while_queued_frees_the_place_and_never_runs_the_call(live
     assert http.post(f"{base}/api/slow", json={"data": ["next"]}).json() == {"data": ["slow next"]}
 
 
-def test_disconnecting_stops_a_running_generator(live, http):
+def ticker_demo() -> tuple[mountui.Blocks, list[int]]:
+    """A generator that would tick 200 times (4 s); `produced` shows how far it got."""
     produced: list[int] = []
 
     def ticker(x: str):
@@ -140,6 +141,11 @@ def test_disconnecting_stops_a_running_generator(live, http):
     with mountui.Blocks() as demo:
         box = mountui.Textbox()
         mountui.Button().click(ticker, box, box)
+    return demo, produced
+
+
+def test_disconnecting_stops_a_running_generator(live, http):
+    demo, produced = ticker_demo()
     base = live(demo, resume_grace=0)
     with (
         httpx.Client(timeout=5) as client,
@@ -157,17 +163,7 @@ def test_disconnecting_stops_a_running_generator(live, http):
 
 
 def test_cancel_by_event_id(live, http):
-    produced: list[int] = []
-
-    def ticker(x: str):
-        for i in range(200):
-            produced.append(i)
-            yield str(i)
-            time.sleep(0.02)
-
-    with mountui.Blocks() as demo:
-        box = mountui.Textbox()
-        mountui.Button().click(ticker, box, box)
+    demo, produced = ticker_demo()
     base = live(demo)
     with http.stream(
         "POST", f"{base}/api/ticker", json={"data": ["."]}, headers={"Accept": "text/event-stream"}

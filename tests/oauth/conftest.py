@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from oauth_helpers import SECRET, OAuthServer, oauth_demo
@@ -81,23 +80,3 @@ def oauth_server(serve: Callable[..., str], oidc_provider: OIDCProvider) -> Call
         return OAuthServer(url=url, client_id=client_id, client_secret=secret)
 
     return start
-
-
-@pytest.fixture
-def clients() -> Iterator[Callable[[], httpx.Client]]:
-    """``client = clients()``: a fresh cookie jar each call (a separate browser); redirects not followed."""
-    opened: list[httpx.Client] = []
-
-    def make() -> httpx.Client:
-        client = httpx.Client(timeout=20, follow_redirects=False)
-        opened.append(client)
-        return client
-
-    yield make
-    for client in opened:
-        client.close()
-
-
-@pytest.fixture
-def client(clients: Callable[[], httpx.Client]) -> httpx.Client:
-    return clients()
