@@ -135,3 +135,35 @@ def sse_events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
         elif line == "" and data:
             yield name, json.loads("\n".join(data))
             name, data = "message", []
+
+
+def check_file_downloads_under_the_prefix(deployment: Deployment) -> None:
+    """A file a function returns has a URL under the public prefix and downloads through the proxy."""
+    with deployment.client() as client:
+        [file] = deployment.call(client, "report", ["Ada"])
+        assert file["url"].startswith(f"{deployment.base_path}/file/")
+        download = client.get(deployment.proxy + file["url"])
+
+    assert download.status_code == 200
+    assert download.text == "Report for Ada\n"
+
+
+def check_first_event_arrives_before_the_function_finishes(deployment: Deployment) -> None:
+    """A streamed call's first output comes through the proxy, uncompressed, while the function still runs."""
+    headers = {"Accept": "text/event-stream", "Accept-Encoding": "gzip, br"}
+    with (
+        deployment.client(timeout=httpx.Timeout(20, read=10)) as client,
+        client.stream("POST", f"{deployment.url}api/stream", json={"data": []}, headers=headers) as response,
+    ):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert "content-encoding" not in response.headers  # the proxy and a host's gzip leave streams alone
+        events = sse_events(response.iter_lines())
+        first = next(data for name, data in events if name == "output")
+        # The function is still waiting: the first event came through the proxy while the call runs.
+        assert not deployment.gate.finished.is_set()
+        deployment.gate.release.set()
+        rest = [(name, data) for name, data in events if name != "comment"]
+
+    assert first["data"] == ["tick 1"]
+    assert rest[-1] == ("complete", {"data": ["tick 2"]})

@@ -6,9 +6,15 @@ import re
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import pytest
-from proxy_helpers import DOCS, PREFIX, Deployment, StreamGate, sse_events
+from proxy_helpers import (
+    DOCS,
+    PREFIX,
+    Deployment,
+    StreamGate,
+    check_file_downloads_under_the_prefix,
+    check_first_event_arrives_before_the_function_finishes,
+)
 from proxy_scenarios import Scenario, host_app, scenario_params
 from support.caddy import ADDRESS
 
@@ -102,37 +108,11 @@ def test_a_call_sees_the_public_prefix_through_caddy(deploy_caddy, scenario: Sce
 
 @scenario_params(CADDY_SCENARIOS)
 def test_file_urls_carry_the_prefix_and_download_through_caddy(deploy_caddy, scenario: Scenario):
-    deployment = deploy_caddy(scenario)
-
-    with deployment.client() as client:
-        [file] = deployment.call(client, "report", ["Ada"])
-        assert file["url"].startswith(f"{deployment.base_path}/file/")
-        download = client.get(deployment.proxy + file["url"])
-
-    assert download.status_code == 200
-    assert download.text == "Report for Ada\n"
+    check_file_downloads_under_the_prefix(deploy_caddy(scenario))
 
 
 @scenario_params(CADDY_SCENARIOS)
 def test_a_stream_delivers_its_first_event_through_caddy_before_the_function_finishes(
     deploy_caddy, scenario: Scenario
 ):
-    deployment = deploy_caddy(scenario)
-    headers = {"Accept": "text/event-stream", "Accept-Encoding": "gzip, br"}
-
-    with (
-        deployment.client(timeout=httpx.Timeout(20, read=10)) as client,
-        client.stream("POST", f"{deployment.url}api/stream", json={"data": []}, headers=headers) as response,
-    ):
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        assert "content-encoding" not in response.headers
-        events = sse_events(response.iter_lines())
-        first = next(data for name, data in events if name == "output")
-        # The function is still waiting: the first event came through Caddy while the call runs.
-        assert not deployment.gate.finished.is_set()
-        deployment.gate.release.set()
-        rest = [(name, data) for name, data in events if name != "comment"]
-
-    assert first["data"] == ["tick 1"]
-    assert rest[-1] == ("complete", {"data": ["tick 2"]})
+    check_first_event_arrives_before_the_function_finishes(deploy_caddy(scenario))

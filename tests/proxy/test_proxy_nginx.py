@@ -7,7 +7,14 @@ import time
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
-from proxy_helpers import REMOTE_CLIENT, SECRET, USERS, sse_events
+from proxy_helpers import (
+    REMOTE_CLIENT,
+    SECRET,
+    USERS,
+    check_file_downloads_under_the_prefix,
+    check_first_event_arrives_before_the_function_finishes,
+    sse_events,
+)
 from proxy_scenarios import SCENARIOS, Scenario, scenario_params
 
 import mountui
@@ -75,40 +82,12 @@ def test_oauth_sign_in_gives_the_provider_the_public_callback_url(deploy, oidc_p
 
 @scenario_params(SCENARIOS)
 def test_file_urls_carry_the_prefix_and_download_through_the_proxy(deploy, scenario: Scenario):
-    deployment = deploy(scenario)
-
-    with deployment.client() as client:
-        [file] = deployment.call(client, "report", ["Ada"])
-        assert file["url"].startswith(f"{deployment.base_path}/file/")
-        download = client.get(deployment.proxy + file["url"])
-
-    assert download.status_code == 200
-    assert download.text == "Report for Ada\n"
+    check_file_downloads_under_the_prefix(deploy(scenario))
 
 
 @scenario_params(SCENARIOS)
 def test_a_stream_delivers_its_first_event_before_the_function_finishes(deploy, scenario: Scenario):
-    deployment = deploy(scenario)
-    headers = {"Accept": "text/event-stream", "Accept-Encoding": "gzip, br"}
-
-    with (
-        deployment.client(timeout=httpx.Timeout(20, read=10)) as client,
-        client.stream("POST", f"{deployment.url}api/stream", json={"data": []}, headers=headers) as response,
-    ):
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        assert "content-encoding" not in response.headers  # nginx and the host's gzip leave streams alone
-        events = sse_events(response.iter_lines())
-        for name, data in events:
-            if name == "output":
-                assert data["data"] == ["tick 1"]
-                break
-        # The function is still waiting: the first event came through nginx while the call runs.
-        assert not deployment.gate.finished.is_set()
-        deployment.gate.release.set()
-        rest = [(name, data) for name, data in events if name != "comment"]
-
-    assert rest[-1] == ("complete", {"data": ["tick 2"]})
+    check_first_event_arrives_before_the_function_finishes(deploy(scenario))
 
 
 @scenario_params(SCENARIOS[:1] + SCENARIOS[2:3])
