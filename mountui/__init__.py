@@ -36,7 +36,6 @@ from mountui.injection import OAuthProfile, OAuthToken, Progress, Request
 from mountui.layouts import Accordion, Column, Group, Row, Tab, Tabs
 
 if TYPE_CHECKING:
-    from mountui.auth.oauth import OAuth
     from mountui.chat_interface import ChatInterface
     from mountui.client import (
         AppError,
@@ -55,14 +54,15 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from mountui.interface import Interface
+    from mountui.oauth import OAuth
 
-__version__ = "0.1.0"
+from mountui._version import __version__ as __version__
 
 _LAZY = {
     "Interface": ("mountui.interface", "Interface"),
     "ChatInterface": ("mountui.chat_interface", "ChatInterface"),
     "mount_ui_app": ("mountui.server.mount", "mount_ui_app"),
-    "OAuth": ("mountui.auth.oauth", "OAuth"),
+    "OAuth": ("mountui.oauth", "OAuth"),
     # The API client: httpx loads only when a client is used.
     "Client": ("mountui.client", "Client"),
     "AsyncClient": ("mountui.client", "AsyncClient"),

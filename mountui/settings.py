@@ -81,7 +81,7 @@ class Settings(BaseModel):
     @field_validator("oauth")
     @classmethod
     def _oauth(cls, value: Any) -> Any:
-        from mountui.auth.oauth import OAuth
+        from mountui.oauth import OAuth
 
         if value is not None and not isinstance(value, OAuth):
             raise ValueError("oauth takes mountui.OAuth.google(...) or mountui.OAuth.oidc(...)")
@@ -90,7 +90,7 @@ class Settings(BaseModel):
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _trusted_proxies(cls, value: Any) -> tuple[str, ...]:
-        from mountui.server.proxy import parse_trusted_proxies
+        from mountui.http.proxy import parse_trusted_proxies
 
         # "10.0.0.1, 10.0.0.2" is accepted too, as in uvicorn's --forwarded-allow-ips.
         if isinstance(value, str):
@@ -104,7 +104,7 @@ class Settings(BaseModel):
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str | None) -> str | None:
-        from mountui.server.proxy import valid_host, valid_prefix
+        from mountui.http.proxy import valid_host, valid_prefix
 
         if value is None:
             return None

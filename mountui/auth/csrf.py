@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from starlette.requests import HTTPConnection as Request
 
-from mountui.server.urls import public_origin
+from mountui.http.urls import public_origin
 
 # `none` is a navigation the user started (typed URL, bookmark); anything from another site is refused.
 _TRUSTED_FETCH_SITES = {"same-origin", "none"}

@@ -15,8 +15,8 @@ from starlette.routing import Route
 from mountui.auth.csrf import from_other_site
 from mountui.auth.login_page import auth_page_response, render_logout_confirmation
 from mountui.auth.sessions import SessionManager
-from mountui.server.bodies import check_declared_length, limited_receive
-from mountui.server.urls import public_base_path
+from mountui.http.bodies import check_declared_length, limited_receive
+from mountui.http.urls import public_base_path
 
 logger = logging.getLogger("mountui.auth")
 

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from mountui.auth.oauth import OAuth
+from mountui.oauth import OAuth
 
 logger = logging.getLogger("mountui.auth")
 

@@ -26,13 +26,13 @@ from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response
 from mountui.auth.logout import wants_all_sessions
-from mountui.auth.oauth import OAuth, email_is_verified
 from mountui.auth.oauth_client import ProviderClient, SignInFailed, describe
 from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
+from mountui.http.responses import NO_STORE
+from mountui.http.urls import public_base_path, public_url
 from mountui.injection import OAuthProfile, OAuthToken
-from mountui.server.responses import NO_STORE
-from mountui.server.urls import public_base_path, public_url
+from mountui.oauth import OAuth, email_is_verified
 from mountui.settings import Settings
 from mountui.store import Store
 

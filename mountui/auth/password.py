@@ -23,10 +23,10 @@ from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
 from mountui.calling import call_callback
 from mountui.errors import ConfigError
+from mountui.http.bodies import check_declared_length, limited_receive
+from mountui.http.urls import public_base_path
 from mountui.injection import Request as FunctionRequest
 from mountui.markdown import render_markdown
-from mountui.server.bodies import check_declared_length, limited_receive
-from mountui.server.urls import public_base_path
 from mountui.settings import Settings
 from mountui.store import Store
 

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from mountui.server.urls import public_base_path
+from mountui.http.urls import public_base_path
 
 MAX_TARGET_LENGTH = 2048
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslashes, anywhere

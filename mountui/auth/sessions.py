@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mountui.errors import ConfigError
-from mountui.server.urls import mount_path, public_base_path, public_origin
+from mountui.http.urls import mount_path, public_base_path, public_origin
 from mountui.settings import Settings
 from mountui.store.base import Store
 

@@ -15,14 +15,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from mountui._version import __version__
 from mountui.components import Component, File, Image
 from mountui.errors import CallError
 from mountui.events import Dependency
+from mountui.http.responses import NO_STORE, JSONResponse
+from mountui.http.urls import public_url
 from mountui.server.api_page import DOCS_HEADERS, render_docs_page
 from mountui.server.api_snippets import AuthKind
 from mountui.server.openapi import openapi_document
-from mountui.server.responses import NO_STORE, JSONResponse
-from mountui.server.urls import public_url
 
 if TYPE_CHECKING:
     from mountui.server.app import UIApp
@@ -229,8 +230,6 @@ class ApiDocs:
         return None
 
     async def api_info(self, request: Request) -> Response:
-        from mountui import __version__
-
         return JSONResponse(
             {
                 "title": self.ui.blocks.title,
@@ -242,8 +241,6 @@ class ApiDocs:
         )
 
     async def openapi(self, request: Request) -> Response:
-        from mountui import __version__
-
         self._check_published()
         document = openapi_document(
             self.ui.blocks.title,

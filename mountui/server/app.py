@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from mountui._version import __version__
 from mountui.auth.identity import ANONYMOUS, DependencySource, IdentitySource
 from mountui.auth.sessions import SessionManager, resolve_secret_keys
 from mountui.auth.setup import identity_sources
@@ -95,7 +96,7 @@ class UIApp:
                     entry["value"] = block.initial_value(None)
             components.append(entry)
         return {
-            "version": _version(),
+            "version": __version__,
             "title": self.blocks.title,
             "show_api": self.settings.show_api,
             "theme": self.blocks.theme,
@@ -172,12 +173,6 @@ class UIApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _version() -> str:
-    from mountui import __version__
-
-    return __version__
 
 
 def build_app(blocks: Blocks, **settings: Any) -> UIApp:

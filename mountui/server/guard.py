@@ -16,10 +16,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import ANONYMOUS, Identity, IdentitySource
+from mountui.http.proxy import ForwardedHeaders
+from mountui.http.responses import NO_STORE, error_response
+from mountui.http.urls import route_path
 from mountui.server.page import SECURITY_HEADERS
-from mountui.server.proxy import ForwardedHeaders
-from mountui.server.responses import NO_STORE, error_response
-from mountui.server.urls import route_path
 
 logger = logging.getLogger("mountui.auth")
 

@@ -14,13 +14,13 @@ from starlette.routing import Route
 
 from mountui.auth.identity import ANONYMOUS
 from mountui.errors import CallError
+from mountui.http.bodies import check_declared_length, limited_receive, read_json
+from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
+from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
-from mountui.server.bodies import check_declared_length, limited_receive, read_json
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.pipeline import Caller, Job
-from mountui.server.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
 from mountui.server.tab_sessions import TabSessions
-from mountui.server.urls import public_base_path
 
 if TYPE_CHECKING:
     from mountui.server.app import UIApp

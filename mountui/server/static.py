@@ -11,7 +11,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from mountui.server.responses import error_response
+from mountui.http.responses import error_response
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 _HASHED = re.compile(r"-[0-9A-Za-z_]{8,}\.")

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 import mountui
-from mountui.server.urls import public_base_path, public_url
+from mountui.http.urls import public_base_path, public_url
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 NGINX_SNIPPET = DOCS / "deploy-nginx.conf"

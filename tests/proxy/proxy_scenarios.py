@@ -11,7 +11,7 @@ from proxy_helpers import PREFIX, StreamGate, make_demo
 from starlette.middleware.gzip import GZipMiddleware
 
 import mountui
-from mountui.server.proxy import ForwardedHeadersMiddleware
+from mountui.http.proxy import ForwardedHeadersMiddleware
 
 
 @dataclass(frozen=True)

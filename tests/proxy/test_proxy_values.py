@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from mountui.server.proxy import (
+from mountui.http.proxy import (
     ForwardedHeaders,
     parse_address,
     parse_forwarded,

@@ -3,7 +3,7 @@
 Three things make the public path: the ASGI server's `root_path` (uvicorn --root-path), the paths the host
 mounted the app under, and a prefix a trusted proxy stripped (X-Forwarded-Prefix, which takes the place of
 the server's root_path, as SCRIPT_NAME does in WSGI). `public_url=` overrides them all. The forwarded values
-were checked by `mountui.server.proxy` before they reached the scope.
+were checked by `mountui.http.proxy` before they reached the scope.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from mountui.server.proxy import valid_host
+from mountui.http.proxy import valid_host
 
 
 def route_path(scope: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """`mountui.OAuth`: sign-in with Google or any OpenID Connect provider, given as one setting (`oauth=`).
 
-This module only describes the provider and who may sign in; the routes and sessions live in
+This module (part of the app description, no HTTP) only describes the provider and who may sign in; the routes and sessions live in
 `mountui.auth.oauth_routes`, which loads authlib when an app is built.
 """
 

@@ -5,7 +5,7 @@ A proxy in `trusted_proxies` may tell the app, through `X-Forwarded-Proto`, `X-F
 other peer these headers are ignored. Values are checked before use: a scheme is http or https, a host is
 host[:port], a prefix is a plain path, an address is an IP address. The result goes into the request's scope
 (`mountui.forwarded_proto`, `mountui.forwarded_host`, `mountui.forwarded_prefix`, and `client`/`scheme`),
-where `mountui.server.urls` reads it. Shared configuration is never changed per request.
+where `mountui.http.urls` reads it. Shared configuration is never changed per request.
 """
 
 from __future__ import annotations
