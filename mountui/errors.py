@@ -35,3 +35,7 @@ class CallError(MountUIError):
         self.code = code
         self.message = message
         self.headers = headers or {}
+
+
+class OutputError(MountUIError, TypeError):
+    """A function returned a value one of its output components cannot show; the message names both."""

@@ -29,6 +29,7 @@ from mountui.auth.logout import wants_all_sessions
 from mountui.auth.oauth_client import ProviderClient, SignInFailed, describe
 from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
+from mountui.http.cookies import set_cookie
 from mountui.http.responses import NO_STORE
 from mountui.http.urls import public_base_path, public_url
 from mountui.injection import OAuthProfile, OAuthToken
@@ -169,7 +170,8 @@ class OAuthSource(IdentitySource):
         }
         await self.store.set(f"oauth-flow:{auth['state']}", flow, ttl=FLOW_TTL)
         response = RedirectResponse(auth["url"], 302, NO_STORE)
-        response.set_cookie(
+        set_cookie(
+            response,
             self._flow_cookie_name(request),
             self.flow_serializer.dumps(binding),
             max_age=FLOW_TTL,

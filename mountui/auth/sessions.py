@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mountui.errors import ConfigError
+from mountui.http.cookies import delete_cookie, set_cookie
 from mountui.http.urls import mount_path, public_base_path, public_origin
 from mountui.settings import Settings
 from mountui.store.base import Store
@@ -101,7 +102,8 @@ class SessionManager:
         }
 
     def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
-        response.set_cookie(
+        set_cookie(
+            response,
             self.cookie_name(request),
             self.serializer.dumps(session_id),
             max_age=int(self.max_age),
@@ -171,4 +173,4 @@ class SessionManager:
             callback(ids)
 
     def clear_cookie(self, request: Request, response: Response) -> None:
-        response.delete_cookie(self.cookie_name(request), **self._cookie_attributes(request))
+        delete_cookie(response, self.cookie_name(request), **self._cookie_attributes(request))

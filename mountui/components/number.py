@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from mountui.components.base import Component
+
+
+def as_number(value: Any) -> float | int:
+    """A function's value for a numeric output: a real number (numpy's too), never a bool or a string."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"expected a number (int or float), got {type(value).__name__}")
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
 class Number(Component):
@@ -52,4 +60,5 @@ class Number(Component):
     def postprocess(self, value: Any, ctx: Any) -> float | int | None:
         if value is None:
             return None
-        return round(value, self.precision) if self.precision is not None else value
+        number = as_number(value)
+        return round(number, self.precision) if self.precision is not None else number

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from mountui.components.base import Component
+from mountui.components.number import as_number
 
 
 class Slider(Component):
@@ -36,3 +37,6 @@ class Slider(Component):
         if float(self.step).is_integer() and float(self.minimum).is_integer() and float(value).is_integer():
             return int(value)
         return value
+
+    def postprocess(self, value: Any, ctx: Any) -> float | int:
+        return as_number(value)

@@ -20,6 +20,7 @@ from mountui.auth.sessions import SessionManager, resolve_secret_keys
 from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component, File
+from mountui.http.edge import Edge
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
@@ -76,7 +77,7 @@ class UIApp:
         self.router = Starlette(
             routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
         )
-        self.app = Guard(self.router, self.authenticator, settings)
+        self.app = Edge(Guard(self.router, self.authenticator, settings))
         self._static_config = self._build_static_config()
         fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
         self.tabs = TabSessions.for_app(settings.secret_keys(), fingerprint)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import mimetypes
 import os
 import secrets
@@ -9,11 +11,15 @@ import shutil
 import tempfile
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from mountui.errors import CallError
+from mountui.filenames import safe_file_name
+
+logger = logging.getLogger("mountui")
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,24 @@ class StoredFile:
         }
 
 
-def _safe_name(name: str | None) -> str:
-    # Only the last path component, no control characters: it is shown and sent as a download name.
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"')
-    return base[:200] or "file"
+# Types a browser only ever displays or plays, never runs: an uploaded or produced file is served with its
+# own type only when it is one of these. Anything else (scripts, HTML, SVG, XML, unknown) goes out as
+# application/octet-stream, so no same-origin <script src>, service worker or <iframe> can run it.
+INERT_TYPES = frozenset(
+    {
+        "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp",
+        "audio/mpeg", "audio/wav", "audio/x-wav", "audio/ogg", "audio/webm", "audio/flac", "audio/aac",
+        "audio/mp4",
+        "video/mp4", "video/webm", "video/ogg",
+        "application/pdf", "text/plain", "text/csv", "application/json",
+    }
+)  # fmt: skip
+OPAQUE_TYPE = "application/octet-stream"
+
+
+def served_type(mime_type: str) -> str:
+    """The Content-Type a user file is served with: its own when inert, else opaque bytes."""
+    return mime_type if mime_type in INERT_TYPES else OPAQUE_TYPE
 
 
 class FileStore:
@@ -71,18 +90,14 @@ class FileStore:
                 break
             self._remove(first.id)
 
+    def remove(self, file_id: str) -> None:
+        self._remove(file_id)
+
     def _remove(self, file_id: str) -> None:
         stored = self._files.pop(file_id, None)
         if stored is not None:
             self.total_size -= stored.size
             shutil.rmtree(stored.path.parent, ignore_errors=True)
-
-    def _new_slot(self, name: str | None) -> tuple[str, Path]:
-        self._expire()
-        file_id = secrets.token_urlsafe(24)
-        folder = self.root / file_id
-        folder.mkdir(mode=0o700)
-        return file_id, folder / _safe_name(name)
 
     def _register(
         self, file_id: str, path: Path, name: str, owner: str | None, mime: str | None
@@ -92,7 +107,7 @@ class FileStore:
             path=path,
             name=name,
             size=path.stat().st_size,
-            mime_type=mime or mimetypes.guess_type(name)[0] or "application/octet-stream",
+            mime_type=mime or mimetypes.guess_type(name)[0] or OPAQUE_TYPE,
             owner=owner,
             expires=time.monotonic() + self.ttl,
         )
@@ -100,23 +115,47 @@ class FileStore:
         self.total_size += stored.size
         return stored
 
+    def _store(
+        self, name: str | None, owner: str | None, mime: str | None, write: Callable[[Path], object]
+    ) -> StoredFile:
+        """Write a new file into a fresh random folder; on any failure the folder goes and nothing is kept."""
+        self._expire()
+        file_id = secrets.token_urlsafe(24)
+        folder = self.root / file_id
+        try:
+            folder.mkdir(mode=0o700)
+            path = folder / safe_file_name(name)
+            write(path)
+            return self._register(file_id, path, path.name, owner, mime)
+        except BaseException as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(exc, OSError):
+                logger.error("mountui: could not store a file: %s", exc)
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise CallError(
+                        507, "storage_full", "the server's disk is full; try again later"
+                    ) from None
+                raise CallError(500, "storage_error", "the server could not store the file") from None
+            raise
+
     def add_stream(
         self, source: BinaryIO, name: str | None, owner: str | None, mime: str | None
     ) -> StoredFile:
         """Store an uploaded file (blocking I/O: call from a worker thread)."""
-        file_id, path = self._new_slot(name)
-        with path.open("wb") as out:
-            shutil.copyfileobj(source, out, 1024 * 1024)
-        return self._register(file_id, path, path.name, owner, mime)
+
+        def write(path: Path) -> None:
+            with path.open("wb") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+
+        return self._store(name, owner, mime, write)
 
     def add_output(self, value: Any, owner: str | None, name: str | None = None) -> StoredFile:
         """Store a file a function returned: a path of the app's own, bytes, or a StoredFile already here."""
         if isinstance(value, StoredFile):
             return value
         if isinstance(value, (bytes, bytearray)):
-            file_id, path = self._new_slot(name or "file")
-            path.write_bytes(value)
-            return self._register(file_id, path, path.name, owner, None)
+            data = bytes(value)
+            return self._store(name or "file", owner, None, lambda path: path.write_bytes(data))
         if isinstance(value, dict) and "id" in value:
             return self.get(str(value["id"]), owner)
         source = Path(os.fspath(value))
@@ -135,11 +174,9 @@ class FileStore:
                 "or in a folder of the `allowed_paths` setting are served, and never hidden (dot) files"
             )
         existing = self._by_path(source)
-        if existing is not None:
-            return existing
-        file_id, path = self._new_slot(name or source.name)
-        shutil.copyfile(source, path)
-        return self._register(file_id, path, path.name, owner, None)
+        if existing is not None and existing.owner == owner:
+            return existing  # a file of this caller's passed straight through: no copy
+        return self._store(name or source.name, owner, None, lambda path: shutil.copyfile(source, path))
 
     def _by_path(self, path: Path) -> StoredFile | None:
         try:
@@ -148,8 +185,9 @@ class FileStore:
                 return None
         except OSError:
             return None
-        file_id = resolved.relative_to(self._root.resolve()).parts[0]
-        return self._files.get(file_id)
+        stored = self._files.get(resolved.relative_to(self._root.resolve()).parts[0])
+        # Only the very file: a function may write a new file beside an upload, in the upload's folder.
+        return stored if stored is not None and stored.path.resolve() == resolved else None
 
     def get(self, file_id: str, owner: str | None) -> StoredFile:
         stored = self._files.get(file_id)

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from mountui.blocks import Blocks
 from mountui.calling import iterate_results
-from mountui.components import File
-from mountui.errors import CallError, Error
+from mountui.components import Component, File
+from mountui.errors import CallError, Error, OutputError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.files import FileStore
@@ -81,6 +82,22 @@ class CallContext:
 def _strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
     types = tuple(c.type_annotation() for c in dep.wire_inputs)
     return TypeAdapter(tuple[types] if types else tuple[()], config=ConfigDict(strict=True))  # type: ignore[valid-type]
+
+
+def _to_wire(component: Component, value: Any, ctx: CallContext) -> Any:
+    """One output value on the wire, or an OutputError naming the output: here, inside the call's error
+    handling, so a value that cannot be sent ends the call with an error event, never a cut response."""
+    try:
+        wire = component.postprocess(value, ctx)
+        orjson.dumps(wire, option=orjson.OPT_SERIALIZE_NUMPY)
+    except (CallError, OutputError):
+        raise
+    except Exception as exc:
+        raise OutputError(
+            f"output {component.api_label()!r} ({type(component).__name__}) cannot show the "
+            f"{type(value).__name__} the function returned: {exc}"
+        ) from exc
+    return wire
 
 
 class Pipeline:
@@ -282,7 +299,7 @@ class Pipeline:
 
         def convert() -> tuple[dict[int, Any], list[Any]]:
             state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
-            wire = [c.postprocess(v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
+            wire = [_to_wire(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
             return state, wire
 
         return await anyio.to_thread.run_sync(convert) if threaded else convert()

@@ -15,9 +15,11 @@ from starlette.routing import Route
 from mountui.auth.identity import ANONYMOUS
 from mountui.errors import CallError
 from mountui.http.bodies import check_declared_length, limited_receive, read_json
+from mountui.http.edge import handle_unexpected
 from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
 from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
+from mountui.server.files import StoredFile, served_type
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.pipeline import Caller, Job
 from mountui.server.tab_sessions import TabSessions
@@ -181,12 +183,18 @@ class Routes:
                         "payload_too_large",
                         f"{upload.filename} is over max_file_size ({settings.max_file_size} bytes)",
                     )
-            stored = [
-                await anyio.to_thread.run_sync(
-                    self.ui.files.add_stream, u.file, u.filename, caller.username, None
-                )
-                for u in uploads
-            ]
+            stored: list[StoredFile] = []
+            try:
+                for upload in uploads:
+                    stored.append(
+                        await anyio.to_thread.run_sync(
+                            self.ui.files.add_stream, upload.file, upload.filename, caller.username, None
+                        )
+                    )
+            except BaseException:
+                for done in stored:  # all of the request's files or none
+                    self.ui.files.remove(done.id)
+                raise
         finally:
             await form.close()
         return JSONResponse({"files": [s.wire(caller.base_path) for s in stored]}, headers=NO_STORE)
@@ -196,7 +204,7 @@ class Routes:
         return FileResponse(
             stored.path,
             filename=stored.name,
-            media_type=stored.mime_type,
+            media_type=served_type(stored.mime_type),
             content_disposition_type="attachment",
             headers={
                 "X-Content-Type-Options": "nosniff",
@@ -234,4 +242,4 @@ def error_handlers() -> dict[Any, Any]:
             {"error": {"code": code, "message": str(getattr(exc, "detail", "error"))}}, status_code=status
         )
 
-    return {CallError: on_call_error, 404: on_http_error, 405: on_http_error}
+    return {CallError: on_call_error, 404: on_http_error, 405: on_http_error, Exception: handle_unexpected}

@@ -2,58 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
-from support.ports import bound_socket
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def free_port() -> int:
-    sock = bound_socket()
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
-@pytest.fixture
-def run() -> Iterator:
-    processes: list[subprocess.Popen] = []
-
-    def start(args: list[str], url: str, env: dict[str, str] | None = None) -> str:
-        process = subprocess.Popen(
-            [sys.executable, *args],
-            cwd=EXAMPLES.parent,
-            env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        processes.append(process)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            assert process.poll() is None, process.stdout.read()
-            try:
-                if httpx.get(url, timeout=1).status_code < 500:
-                    return url
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise TimeoutError(f"{args} did not serve {url}")
-
-    yield start
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+from support.ports import free_port
 
 
 def test_make_demo_example_serves_the_host_and_the_ui(run):
