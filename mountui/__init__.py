@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         ClientError,
         Job,
         JobCancelledError,
+        JobTimeoutError,
         NotFoundError,
         PayloadTooLargeError,
         PermissionDeniedError,
@@ -78,6 +79,7 @@ _LAZY = {
     "QueueFullError": ("mountui.client", "QueueFullError"),
     "AppError": ("mountui.client", "AppError"),
     "JobCancelledError": ("mountui.client", "JobCancelledError"),
+    "JobTimeoutError": ("mountui.client", "JobTimeoutError"),
 }
 
 
@@ -117,6 +119,7 @@ __all__ = [
     "Interface",
     "Job",
     "JobCancelledError",
+    "JobTimeoutError",
     "LoginButton",
     "LogoutButton",
     "Markdown",

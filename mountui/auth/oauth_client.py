@@ -11,6 +11,7 @@ import logging
 import time
 from typing import Any
 
+from mountui.errors import MountUIError
 from mountui.oauth import OAuth
 
 logger = logging.getLogger("mountui.auth")
@@ -19,7 +20,7 @@ logger = logging.getLogger("mountui.auth")
 _TOKEN_CLAIMS = {"nonce", "at_hash", "c_hash", "aud", "exp", "iat", "nbf", "azp", "jti", "sid", "auth_time"}
 
 
-class SignInFailed(Exception):
+class SignInFailed(MountUIError):
     """A sign-in that ends on an error page: `reason` for the log, `message` for the user."""
 
     def __init__(self, status: int, title: str, message: str, reason: str) -> None:

@@ -5,7 +5,8 @@
     client = Client("https://example.com/ui/")
     print(client.predict("World", api_name="greet"))
 
-`Client` and `AsyncClient` load httpx on first use, so that importing the errors stays light.
+`Client` and `AsyncClient` load httpx on first use, so that importing the errors stays light. Both are thin
+transports over one sans-IO core (`protocol`: requests and answers; `calls`: the state of a call).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mountui.client.errors import (
     AuthenticationError,
     ClientError,
     JobCancelledError,
+    JobTimeoutError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -27,7 +29,7 @@ from mountui.client.errors import (
 
 if TYPE_CHECKING:
     from mountui.client.async_client import AsyncClient, AsyncJob
-    from mountui.client.protocol import JobStatus, Update
+    from mountui.client.calls import JobStatus, Update
     from mountui.client.sync_client import Client, Job
 
 _LAZY = {
@@ -35,8 +37,8 @@ _LAZY = {
     "Job": "mountui.client.sync_client",
     "AsyncClient": "mountui.client.async_client",
     "AsyncJob": "mountui.client.async_client",
-    "JobStatus": "mountui.client.protocol",
-    "Update": "mountui.client.protocol",
+    "JobStatus": "mountui.client.calls",
+    "Update": "mountui.client.calls",
 }
 
 
@@ -60,6 +62,7 @@ __all__ = [
     "Job",
     "JobCancelledError",
     "JobStatus",
+    "JobTimeoutError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",

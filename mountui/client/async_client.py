@@ -1,55 +1,31 @@
-"""`AsyncClient` and `AsyncJob`: the asyncio twins of `Client` and `Job`, over `httpx.AsyncClient`."""
+"""`AsyncClient` and `AsyncJob`: the asyncio twins of `Client` and `Job`. The protocol is in `protocol` and
+`calls`; this module only moves bytes over an `httpx.AsyncClient`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import tempfile
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from mountui.client.errors import (
-    AuthenticationError,
-    ClientError,
-    JobCancelledError,
-    RateLimitError,
-    error_from_response,
-    parse_retry_after,
-)
-from mountui.client.protocol import (
-    MAX_RESUMES,
-    SSE_HEADERS,
-    ApiInfo,
-    CallState,
-    Endpoint,
-    JobStatus,
-    SSEDecoder,
-    Update,
-    connection_lost,
-    download_target,
-    file_inputs,
-    file_url,
-    normalize_url,
-    replace_sources,
-    resume_delay,
-    shape_result,
-    sources_in,
-)
-
-
-async def check(response: httpx.Response) -> httpx.Response:
-    if response.is_success:
-        return response
-    raise error_from_response(response.status_code, response.headers, await response.aread())
+from mountui.client.api_info import ApiInfo, Endpoint
+from mountui.client.calls import STREAM_ENDED, Call, JobStatus, Update
+from mountui.client.errors import ClientError, connection_lost
+from mountui.client.protocol import Answer, ClientProtocol, Flow, Request, T, check_http_options
 
 
 class AsyncClient:
-    """A connection to one mountui app for asyncio code; use it as `async with AsyncClient(url) as client`.
+    """A connection to one mountui app for asyncio code: `async with AsyncClient(url) as client`.
 
-    It signs in and reads the API description on first use. Arguments are those of `Client`.
+    It connects when opened, like `Client`: `async with` (or `await client.connect()`) signs in and reads
+    the API description, so a wrong URL or password fails there. A constructor cannot await, so a client
+    used without either connects on its first call instead. Arguments are those of `Client`, with an
+    async httpx transport (`httpx.ASGITransport(app=...)` serves an app in-process) or `httpx.AsyncClient`.
     """
 
     def __init__(
@@ -61,102 +37,81 @@ class AsyncClient:
         cookies: dict[str, str] | None = None,
         timeout: float = 30.0,
         download_dir: str | Path | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        httpx_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.url = normalize_url(url)
-        self._auth = auth
-        self._http = httpx.AsyncClient(headers=headers, cookies=cookies, timeout=timeout)
-        self._download_dir = Path(download_dir) if download_dir is not None else None
-        self._downloads: dict[str, str] = {}
-        self._api: ApiInfo | None = None
+        check_http_options(
+            "AsyncClient",
+            httpx_client=httpx_client,
+            client_type=httpx.AsyncClient,
+            transport=transport,
+            transport_type=httpx.AsyncBaseTransport,
+            headers=headers,
+            cookies=cookies,
+        )
+        self._protocol = ClientProtocol(url, auth, download_dir)
+        self.url = self._protocol.url
+        self._owns_http = httpx_client is None
+        self._http = httpx_client or httpx.AsyncClient(
+            headers=headers, cookies=cookies, timeout=timeout, transport=transport
+        )
         self._ready = asyncio.Lock()
 
-    # --- plumbing ---
-    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    # --- moving bytes ---
+    async def _exchange(self, request: Request) -> Answer:
         try:
-            response = await self._http.request(method, self.url + path, **kwargs)
-        except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        return await check(response)
-
-    async def connect(self) -> ApiInfo:
-        """Sign in (with `auth`) and read the API description; done for you on first use."""
-        async with self._ready:
-            if self._api is None:
-                if self._auth is not None:
-                    await self._login(*self._auth)
-                self._api = ApiInfo.from_json((await self._send("GET", "api_info")).json())
-            return self._api
-
-    async def _login(self, username: str, password: str) -> None:
-        try:
-            response = await self._http.post(
-                self.url + "login", data={"username": username, "password": password}
-            )
-        except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        if response.status_code == 404:
-            raise AuthenticationError(
-                "this app has no password sign-in (no login page)", code="no_login", status=404
-            )
-        if response.status_code == 429:
-            retry = parse_retry_after(response.headers.get("retry-after"))
-            raise RateLimitError("too many failed sign-ins", status=429, retry_after=retry)
-        if response.status_code >= 500:
-            await check(response)
-        if not response.is_redirect:
-            raise AuthenticationError(
-                "the username or password was not accepted", code="unauthorized", status=response.status_code
-            )
-
-    def _root(self) -> Path:
-        if self._download_dir is None:
-            self._download_dir = Path(tempfile.mkdtemp(prefix="mountui-downloads-"))
-        return self._download_dir
-
-    async def _local_path(self, ref: dict[str, Any]) -> str:
-        key = str(ref["id"])
-        if key in self._downloads:
-            return self._downloads[key]
-        target = download_target(self._root(), ref)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            async with self._http.stream("GET", file_url(self.url, ref)) as response:
-                await check(response)
-                with target.open("wb") as out:
+            if request.download_to is None:
+                response = await self._http.request(request.method, request.url, **request.arguments())
+                return Answer(response.status_code, response.headers, response.content)
+            async with self._http.stream(request.method, request.url, **request.arguments()) as response:
+                if not response.is_success:
+                    return Answer(response.status_code, response.headers, await response.aread())
+                request.download_to.parent.mkdir(parents=True, exist_ok=True)
+                with request.download_to.open("wb") as out:
                     async for chunk in response.aiter_bytes():
                         out.write(chunk)
+                return Answer(response.status_code, response.headers)
         except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        self._downloads[key] = str(target)
-        return str(target)
+            raise connection_lost(exc) from exc
 
-    async def _shape(self, ep: Endpoint, data: list[Any]) -> Any:
-        # Download first (awaiting), then shape with the paths now known.
-        for spec, value in zip(ep.returns, data, strict=False):
-            if spec.get("file") and value:
-                for ref in value if isinstance(value, list) else [value]:
-                    await self._local_path(ref)
-        return shape_result(ep, data, lambda ref: self._downloads[str(ref["id"])])
+    async def _run(self, flow: Flow[T]) -> T:
+        # protocol.run_flow with `await`: the same loop, which a generator cannot share across the divide.
+        try:
+            request = next(flow)
+            while True:
+                request = flow.send(await self._exchange(request))
+        except StopIteration as finished:
+            return finished.value
+        finally:
+            flow.close()
 
-    async def _upload(self, values: list[Any]) -> list[Any]:
-        sources = sources_in(values)
-        if not sources:
-            return values
-        with contextlib.ExitStack() as stack:
-            files = [
-                ("files", (s.name, stack.enter_context(s.path.open("rb")) if s.path else s.content))
-                for s in sources
-            ]
-            uploaded = (await self._send("POST", "upload", files=files)).json()["files"]
-        return replace_sources(values, uploaded)
+    async def _send(self, method: str, path: str, **kwargs: Any) -> Answer:
+        return await self._run(self._protocol.send(Request(method, self.url + path, **kwargs)))
 
     # --- the API ---
+    async def connect(self) -> ApiInfo:
+        """Sign in (with `auth`) and read the API description; `async with` does it for you."""
+        async with self._ready:  # two first calls at once sign in once
+            return await self._run(self._protocol.connect())
+
+    @property
+    def api(self) -> ApiInfo:
+        """The app's API description (endpoints, parameters, results), once connected."""
+        if self._protocol.api is None:
+            raise ClientError(
+                "not connected yet; use `async with AsyncClient(url)` or `await client.connect()` first",
+                code="not_connected",
+            )
+        return self._protocol.api
+
+    @property
+    def download_dir(self) -> Path:
+        return self._protocol.download_dir
+
     async def submit(self, *args: Any, api_name: str | None = None, **kwargs: Any) -> AsyncJob:
-        """Start a call and return its AsyncJob at once."""
-        api = await self.connect()
-        ep = api.endpoint(api_name)
-        data = await self._upload(file_inputs(ep, ep.bind(args, kwargs)))
-        job = AsyncJob(self, ep, data)
+        """Start a call and return its AsyncJob at once; the call runs while you do other things."""
+        await self.connect()
+        job = AsyncJob(self, *await self._run(self._protocol.prepare(args, api_name, kwargs)))
         job._task = asyncio.create_task(job._follow())
         return job
 
@@ -166,6 +121,7 @@ class AsyncClient:
         return await job.result()
 
     async def view_api(self, print_info: bool = True) -> str | None:
+        """Print (or return, with print_info=False) each endpoint's parameters and results."""
         text = (await self.connect()).describe(self.url)
         if print_info:
             print(text)
@@ -173,10 +129,15 @@ class AsyncClient:
         return text
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._owns_http:
+            await self._http.aclose()
 
     async def __aenter__(self) -> AsyncClient:
-        await self.connect()
+        try:
+            await self.connect()
+        except BaseException:
+            await self.aclose()
+            raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -192,129 +153,112 @@ class AsyncJob:
     def __init__(self, client: AsyncClient, endpoint: Endpoint, data: list[Any]) -> None:
         self._client = client
         self.endpoint = endpoint
-        self._data = data
-        self._state = CallState(endpoint)
+        self._call = Call(client.url, endpoint, data)
         self._changed = asyncio.Condition()
-        self._updates: list[Update] = []
-        self._outputs: list[Any] = []
-        self._result: Any = None
-        self._finished = False
         self._task: asyncio.Task[None] | None = None
 
     @property
     def event_id(self) -> str | None:
-        return self._state.event_id
-
-    def _open(self) -> Any:
-        http, url, state = self._client._http, self._client.url, self._state
-        if state.event_id is None:
-            return http.stream(
-                "POST", f"{url}api/{self.endpoint.name}", json={"data": self._data}, headers=SSE_HEADERS
-            )
-        last = {"Last-Event-ID": f"{state.event_id}:{state.last_index}"}
-        return http.stream("GET", f"{url}api/events/{state.event_id}", headers={**SSE_HEADERS, **last})
+        return self._call.event_id
 
     async def _follow(self) -> None:
-        failures = 0
+        """Read the call's events until it ends, resuming the stream after a dropped connection."""
+        call, http = self._call, self._client._http
         try:
-            while not self._state.done:
+            while not call.done:
+                request = call.open_request()
                 try:
-                    async with self._open() as response:
-                        await check(response)
-                        decoder = SSEDecoder()
+                    async with http.stream(request.method, request.url, **request.arguments()) as response:
+                        if not response.is_success:
+                            call.opened(
+                                Answer(response.status_code, response.headers, await response.aread())
+                            )
                         async for line in response.aiter_lines():
-                            event = decoder.line(line)
+                            event = call.feed(line)
                             if event is not None:
-                                failures = 0
                                 await self._take(event)
-                                if self._state.done:
+                                if call.done:
                                     break
-                    problem = "the stream ended before the call did"
+                    problem = STREAM_ENDED
                 except httpx.TransportError as exc:
                     problem = str(exc) or type(exc).__name__
-                if self._state.done:
+                if call.done:
                     break
-                failures += 1
-                if self._state.event_id is None or failures > MAX_RESUMES:
-                    raise connection_lost(problem)
-                await asyncio.sleep(resume_delay(failures))
+                await asyncio.sleep(call.resume_delay(problem))
         except ClientError as exc:
-            self._state.fail(exc)
+            call.fail(exc)
         finally:
             async with self._changed:
-                self._finished = True
+                call.finished = True
                 self._changed.notify_all()
 
     async def _take(self, event: Any) -> None:
-        taken = self._state.apply(event)
-        output = None
-        if taken is not None and taken[1] is not None:
-            output = await self._client._shape(self.endpoint, taken[1])
-        kind = event.event
-        if kind == "output":
-            self._outputs.append(output)
-        elif kind == "complete":
-            self._result = output
+        taken = self._call.apply(event)
+        if taken is None:
+            return
+        kind, wire = taken
+        output = (
+            None
+            if wire is None
+            else await self._client._run(self._client._protocol.shape(self.endpoint, wire))
+        )
         async with self._changed:
-            if kind in ("queued", "started", "progress", "output", "complete", "error"):
-                self._updates.append(Update(kind, output, self._state.status))
+            self._call.record(kind, output)
             self._changed.notify_all()
 
+    # --- what users call ---
     async def updates(self) -> AsyncIterator[Update]:
+        """Every event of the call as an Update (queued, started, progress, output, complete, error)."""
         index = 0
         while True:
             async with self._changed:
-                while index >= len(self._updates) and not self._finished:
-                    await self._changed.wait()
-                if index >= len(self._updates):
+                await self._changed.wait_for(functools.partial(self._call.has_update, index))
+                if index >= len(self._call.updates):
                     return
-                update = self._updates[index]
+                update = self._call.updates[index]
             index += 1
             yield update
 
     async def __aiter__(self) -> AsyncIterator[Any]:
+        """Each partial result of a generator as it comes (the result alone for a plain function)."""
         streamed = False
         async for update in self.updates():
-            if update.kind == "output":
-                streamed = True
+            if Call.iterated(update, streamed):
+                streamed = streamed or update.kind == "output"
                 yield update.output
-            elif update.kind == "complete" and not streamed:
-                yield update.output
-        error = self._state.error
-        if error is not None and not isinstance(error, JobCancelledError):
+        error = self._call.iteration_error()
+        if error is not None:
             raise error
 
     async def result(self, timeout: float | None = None) -> Any:
+        """Wait for the call to end and return its result, or raise why it failed."""
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self._finished), timeout)
+                await asyncio.wait_for(self._changed.wait_for(lambda: self._call.finished), timeout)
             except TimeoutError:
-                raise TimeoutError(f"{self.endpoint.name} did not finish within {timeout} s") from None
-        if self._state.error is not None:
-            raise self._state.error
-        return self._result
+                raise self._call.timed_out(timeout) from None
+            return self._call.outcome()
 
     def status(self) -> JobStatus:
-        return self._state.status
+        return self._call.status
 
     def done(self) -> bool:
-        return self._finished
+        return self._call.finished
 
     def outputs(self) -> list[Any]:
-        return list(self._outputs)
+        """The partial results streamed so far."""
+        return list(self._call.outputs)
 
     async def cancel(self, timeout: float = 10.0) -> bool:
         """Ask the app to stop this call; False if it had already ended."""
         async with self._changed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._changed.wait_for(lambda: self._state.event_id is not None or self._finished),
+                    self._changed.wait_for(lambda: self._call.event_id is not None or self._call.finished),
                     timeout,
                 )
-        if self._finished or self._state.event_id is None:
-            return False
-        answer = (await self._client._send("DELETE", f"api/events/{self._state.event_id}")).json()
-        return bool(answer.get("cancelled"))
+            request = self._call.cancel_request()
+        return await self._client._run(self._client._protocol.cancel(request))
 
     def __repr__(self) -> str:
-        return f"<mountui.AsyncJob {self.endpoint.name} {self._state.status.code}>"
+        return f"<mountui.AsyncJob {self.endpoint.name} {self._call.status.code}>"

@@ -1,4 +1,9 @@
-"""The exceptions of the mountui client: one class per kind of failure, each carrying the server's words."""
+"""The exceptions of the mountui client: one class per kind of failure, each carrying the server's words.
+
+All derive from `ClientError`, itself a `mountui.MountUIError`. `mountui.ValidationError` is this module's
+(the server refused the values, or they do not fit the endpoint's parameters), not pydantic's
+`pydantic.ValidationError`: import one of them under another name if a module needs both.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +75,12 @@ class JobCancelledError(ClientError):
     """The call was cancelled (by `job.cancel()`, or on the server) before it finished."""
 
 
+class JobTimeoutError(ClientError, TimeoutError):
+    """`job.result(timeout=...)` ran out of time; the call itself goes on (`job.cancel()` stops it)."""
+
+    hint = "wait longer, or cancel the job"
+
+
 _BY_CODE: dict[str, type[ClientError]] = {
     "unauthorized": AuthenticationError,
     "forbidden": PermissionDeniedError,
@@ -137,3 +148,10 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
         text = body.decode("utf-8", "replace").strip()
         code, message = "http_error", (text[:200] or f"the server answered HTTP {status}")
     return error_for(code, message, status, headers)
+
+
+def connection_lost(detail: str | BaseException) -> ClientError:
+    """The error for a network failure: the app is unreachable, or a connection broke for good."""
+    if isinstance(detail, BaseException):
+        detail = str(detail) or type(detail).__name__
+    return ClientError(f"lost the connection to the app: {detail}", code="connection_error")

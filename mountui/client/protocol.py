@@ -1,412 +1,246 @@
-"""The wire protocol as the client sees it, without any I/O: the API description, binding arguments,
-files in and out, Server-Sent Events, and the state of a call. `Client` and `AsyncClient` add the I/O.
+"""The client's side of the wire protocol as sans-IO code: the requests to send and what each answer means.
+
+Each exchange is a *flow*, a generator that yields a `Request` and is sent back the `Answer`; `Client` and
+`AsyncClient` only run flows over httpx (see `run_flow`), so they cannot drift apart. `calls.Call` does the
+same for the event stream of a call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from mountui.client.errors import ClientError, JobCancelledError, NotFoundError, ValidationError, error_for
+from mountui.client.api_info import ApiInfo, Endpoint
+from mountui.client.errors import (
+    AuthenticationError,
+    ClientError,
+    RateLimitError,
+    error_from_response,
+    parse_retry_after,
+)
+from mountui.client.files import (
+    download_target,
+    file_inputs,
+    file_refs,
+    file_url,
+    replace_sources,
+    shape_result,
+    sources_in,
+)
+from mountui.errors import ConfigError
 
-# --- the API description (GET P/api_info) ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    description: str
-    stream: bool
-    parameters: list[dict[str, Any]]
-    returns: list[dict[str, Any]]
-
-    @classmethod
-    def from_info(cls, info: dict[str, Any]) -> Endpoint:
-        return cls(
-            name=info["name"],
-            description=info.get("description") or "",
-            stream=bool(info.get("stream")),
-            parameters=list(info.get("parameters", [])),
-            returns=list(info.get("returns", [])),
-        )
-
-    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
-        """One value per parameter, in order, from positional and keyword arguments (defaults fill gaps)."""
-        params = self.parameters
-        names = [p["name"] for p in params]
-        if len(args) > len(params):
-            raise ValidationError(
-                f"{self.name} takes {len(params)} parameter(s) ({', '.join(names) or 'none'}), "
-                f"got {len(args)} positional value(s)",
-                code="validation_error",
-            )
-        kwargs = dict(kwargs)
-        values = list(args)
-        for name in names[: len(args)]:
-            if name in kwargs:
-                raise ValidationError(f"{self.name}: {name} is given twice", code="validation_error")
-        for param in params[len(args) :]:
-            if param["name"] in kwargs:
-                values.append(kwargs.pop(param["name"]))
-            elif param.get("has_default"):
-                values.append(param.get("default"))
-            else:
-                raise ValidationError(
-                    f"{self.name} needs a value for {param['name']} ({param.get('type', 'Any')})",
-                    code="validation_error",
-                )
-        if kwargs:
-            raise ValidationError(
-                f"{self.name} has no parameter(s) {', '.join(sorted(kwargs))}; it takes {', '.join(names)}",
-                code="validation_error",
-            )
-        return values
-
-    def signature(self) -> str:
-        args = []
-        for p in self.parameters:
-            default = f" = {p['default']!r}" if p.get("has_default") else ""
-            args.append(f"{p['name']}: {_shown_type(p, True)}{default}")
-        args.append(f'api_name="{self.name}"')
-        results = [_shown_type(r, False) for r in self.returns]
-        returned = "None" if not results else results[0] if len(results) == 1 else f"({', '.join(results)})"
-        return f"({', '.join(args)}) -> {returned}"
-
-
-def _shown_type(value: dict[str, Any], is_input: bool) -> str:
-    kind = value.get("file")
-    if kind:
-        one = "str | Path | bytes" if is_input else "str"
-        return f"list[{one}]" if kind == "multiple" else one + (" | None" if not is_input else "")
-    return str(value.get("type", "Any"))
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class ApiInfo:
-    title: str
-    auth: list[str]
-    endpoints: dict[str, Endpoint]
+class Request:
+    """One HTTP request for a transport to send. With `download_to`, a successful answer's body goes into
+    that file instead of into `Answer.body`.
+    """
 
-    @classmethod
-    def from_json(cls, payload: dict[str, Any]) -> ApiInfo:
-        endpoints = [Endpoint.from_info(e) for e in payload.get("endpoints", [])]
-        return cls(
-            title=str(payload.get("title", "")),
-            auth=list(payload.get("auth", [])),
-            endpoints={e.name: e for e in endpoints},
-        )
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    data: dict[str, str] | None = None
+    files: list[Any] | None = None
+    follow_redirects: bool | None = None  # None: whatever the httpx client does
+    download_to: Path | None = None
 
-    def endpoint(self, api_name: str | None) -> Endpoint:
-        if api_name is None:
-            if len(self.endpoints) == 1:
-                return next(iter(self.endpoints.values()))
-            raise ValidationError(
-                f"this app has {len(self.endpoints)} endpoints; choose one with api_name= "
-                f"({', '.join(self.endpoints) or 'none'})",
-                code="validation_error",
-            )
-        name = api_name.lstrip("/")
-        found = self.endpoints.get(name)
-        if found is None:
-            raise NotFoundError(
-                f"no endpoint named {name!r}; this app has {', '.join(self.endpoints) or 'none'}",
-                code="unknown_endpoint",
-            )
-        return found
-
-    def describe(self, url: str) -> str:
-        """The text `Client.view_api()` prints: the same information as the docs page."""
-        lines = [f"API of {self.title!r} at {url}", f"{len(self.endpoints)} endpoint(s)", ""]
-        for ep in self.endpoints.values():
-            call = "submit" if ep.stream else "predict"
-            lines.append(f"client.{call}{ep.signature()}")
-            if ep.description:
-                lines.append(f"    {ep.description}")
-            if ep.stream:
-                lines.append("    streams partial results: iterate the job that client.submit() returns")
-            lines.append("    Parameters:")
-            for p in ep.parameters or [{"name": "(none)"}]:
-                lines.append(f"      {p['name']}: {_detail(p, True)}" if "type" in p else "      (none)")
-            lines.append("    Returns:")
-            for r in ep.returns or [{}]:
-                lines.append(f"      {_detail(r, False)}" if r else "      None")
-            lines.append("")
-        return "\n".join(lines)
-
-
-def _detail(value: dict[str, Any], is_input: bool) -> str:
-    text = _shown_type(value, is_input)
-    where = value.get("component", "")
-    if value.get("label"):
-        where += f' "{value["label"]}"'
-    if is_input:
-        text += f" (default {value['default']!r})" if value.get("has_default") else " (required)"
-    return f"{text}  [{where}]" if where else text
-
-
-# --- files --------------------------------------------------------------------------------------------
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments for httpx's `request()` and `stream()`, after the method and URL."""
+        given = {"headers": self.headers or None, "json": self.json, "data": self.data, "files": self.files}
+        if self.follow_redirects is not None:
+            given["follow_redirects"] = self.follow_redirects
+        return {name: value for name, value in given.items() if value is not None}
 
 
 @dataclass(frozen=True)
-class FileSource:
-    """A file to upload: a local path, or bytes with a name."""
+class Answer:
+    """The status, headers and (read) body of one HTTP answer."""
 
-    name: str
-    path: Path | None = None
-    content: bytes | None = None
-
-
-def _as_source(value: Any, param: str) -> FileSource | dict[str, Any]:
-    if isinstance(value, dict) and "id" in value:
-        return {"id": value["id"]}  # already uploaded
-    if isinstance(value, (bytes, bytearray)):
-        return FileSource(name="file", content=bytes(value))
-    if isinstance(value, (str, os.PathLike)):
-        path = Path(value).expanduser()
-        if not path.is_file():
-            raise ValidationError(f"{param}: no file at {str(path)!r}", code="validation_error")
-        return FileSource(name=path.name, path=path)
-    raise ValidationError(
-        f"{param} takes a local path or bytes, got {type(value).__name__}", code="validation_error"
-    )
-
-
-def file_inputs(ep: Endpoint, values: list[Any]) -> list[Any]:
-    """The values with every file parameter's entries turned into FileSource (to upload) or {"id"}."""
-    prepared = list(values)
-    for index, param in enumerate(ep.parameters):
-        kind, value = param.get("file"), values[index]
-        if not kind or value is None:
-            continue
-        if kind == "multiple":
-            items = value if isinstance(value, (list, tuple)) else [value]
-            prepared[index] = [_as_source(v, param["name"]) for v in items]
-        else:
-            prepared[index] = _as_source(value, param["name"])
-    return prepared
-
-
-def sources_in(values: list[Any]) -> list[FileSource]:
-    found: list[FileSource] = []
-    for value in values:
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, FileSource):
-                found.append(item)
-    return found
-
-
-def replace_sources(values: list[Any], uploaded: Iterable[dict[str, Any]]) -> list[Any]:
-    """Put the uploads' `{"id"}` where their FileSource was, in the same order as `sources_in`."""
-    refs = iter(uploaded)
-
-    def swap(item: Any) -> Any:
-        return {"id": next(refs)["id"]} if isinstance(item, FileSource) else item
-
-    return [[swap(v) for v in value] if isinstance(value, list) else swap(value) for value in values]
-
-
-def file_refs(ep: Endpoint, data: list[Any]) -> list[dict[str, Any]]:
-    """The file values in a result, for downloading."""
-    refs = []
-    for spec, value in zip(ep.returns, data, strict=False):
-        if spec.get("file") and value:
-            refs += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]
-    return refs
-
-
-def shape_result(ep: Endpoint, data: list[Any], local_path: Callable[[dict[str, Any]], str]) -> Any:
-    """Downloaded files as local paths; one output as itself, several as a tuple, none as None."""
-    values = []
-    for spec, value in zip(ep.returns, data, strict=False):
-        if spec.get("file") and value:
-            value = [local_path(v) for v in value] if isinstance(value, list) else local_path(value)
-        values.append(value)
-    if not values:
-        return None
-    return values[0] if len(values) == 1 else tuple(values)
-
-
-def safe_file_name(name: str) -> str:
-    """One plain path component: never '.', '..', a separator or a control character (a server may lie)."""
-    base = os.path.basename(str(name).replace("\\", "/")).strip()
-    base = "".join(ch for ch in base if ch.isprintable())[:200].lstrip(".")
-    return base or "file"
-
-
-# --- Server-Sent Events -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServerEvent:
-    event: str
-    data: Any
-    id: str | None
-
-
-class SSEDecoder:
-    """Feed it lines (without their line ending); it returns an event at each blank line."""
-
-    def __init__(self) -> None:
-        self._event = "message"
-        self._id: str | None = None
-        self._data: list[str] = []
-
-    def line(self, line: str) -> ServerEvent | None:
-        if line == "":
-            if not self._data:
-                self._event = "message"
-                return None
-            text = "\n".join(self._data)
-            try:
-                data = json.loads(text)
-            except ValueError:
-                data = text
-            event = ServerEvent(self._event, data, self._id)
-            self._event, self._id, self._data = "message", None, []
-            return event
-        if line.startswith(":"):
-            return None  # a heartbeat comment
-        name, _, value = line.partition(":")
-        value = value[1:] if value.startswith(" ") else value
-        if name == "event":
-            self._event = value
-        elif name == "data":
-            self._data.append(value)
-        elif name == "id":
-            self._id = value
-        return None
-
-
-# --- the state of one call ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JobStatus:
-    """Where a call is: `code` is pending, queued, running, finished, failed or cancelled."""
-
-    code: str
-    position: int | None = None
-    progress: float | None = None
-    index: int | None = None
-    total: int | None = None
-    desc: str | None = None
-    unit: str | None = None
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
 
     @property
-    def done(self) -> bool:
-        return self.code in ("finished", "failed", "cancelled")
-
-
-@dataclass(frozen=True)
-class Update:
-    """One event of a call: kind is queued, started, progress, output, complete or error."""
-
-    kind: str
-    output: Any = None
-    status: JobStatus = field(default_factory=lambda: JobStatus("pending"))
-
-
-@dataclass
-class CallState:
-    """What the client knows of one call, from its events; the I/O layers feed it."""
-
-    endpoint: Endpoint
-    event_id: str | None = None
-    last_index: int = -1
-    status: JobStatus = field(default_factory=lambda: JobStatus("pending"))
-    outputs_seen: int = 0
-    final: list[Any] | None = None
-    error: ClientError | None = None
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300
 
     @property
-    def done(self) -> bool:
-        return self.final is not None or self.error is not None
+    def is_redirect(self) -> bool:
+        return self.status in (301, 302, 303, 307, 308) and "location" in self.headers
 
-    def apply(self, event: ServerEvent) -> tuple[str, Any] | None:
-        """Take in one event; return (kind, wire data) when it means something to the caller."""
-        data = event.data if isinstance(event.data, dict) else {}
-        if event.id:
-            prefix, _, number = event.id.rpartition(":")
-            if number.isdigit() and (self.event_id is None or prefix == self.event_id):
-                self.last_index = int(number)
-        if data.get("event_id") and self.event_id is None:
-            self.event_id = str(data["event_id"])
-        kind = event.event
-        if kind == "queued":
-            self.status = JobStatus("queued", position=data.get("position"))
-        elif kind == "started":
-            self.status = JobStatus("running")
-        elif kind == "progress":
-            self.status = JobStatus(
-                "running",
-                progress=data.get("progress"),
-                index=data.get("index"),
-                total=data.get("total"),
-                desc=data.get("desc"),
-                unit=data.get("unit"),
+    def check(self) -> Answer:
+        """The answer itself if it succeeded; else raise the error it carries."""
+        if not self.is_success:
+            raise error_from_response(self.status, self.headers, self.body)
+        return self
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise ClientError(
+                f"the app answered HTTP {self.status} with something that is not JSON; is the URL the app's?",
+                code="bad_answer",
+                status=self.status,
+            ) from None
+
+
+Flow = Generator[Request, Answer, T]
+
+
+def run_flow(flow: Flow[T], exchange: Any) -> T:
+    """Run a flow with `exchange(request) -> Answer` (the sync transport's). `AsyncClient` has the same
+    loop with `await`; a generator cannot be driven by shared code across that divide.
+    """
+    try:
+        request = next(flow)
+        while True:
+            request = flow.send(exchange(request))
+    except StopIteration as finished:
+        return finished.value
+    finally:
+        flow.close()  # leaves its `with` blocks (open upload files) when the exchange failed
+
+
+class ClientProtocol:
+    """Everything a client knows and decides, apart from moving bytes: its URL, sign-in, the API
+    description, uploads, downloads and cancels.
+    """
+
+    def __init__(self, url: str, auth: tuple[str, str] | None, download_dir: str | Path | None) -> None:
+        self.url = normalize_url(url)
+        self.auth = auth
+        self.api: ApiInfo | None = None
+        self._download_dir = Path(download_dir) if download_dir is not None else None
+        self._downloads: dict[str, str] = {}
+        self._lock = threading.Lock()  # a sync Job downloads from its own thread
+
+    @property
+    def download_dir(self) -> Path:
+        with self._lock:
+            if self._download_dir is None:
+                import tempfile
+
+                self._download_dir = Path(tempfile.mkdtemp(prefix="mountui-downloads-"))
+            return self._download_dir
+
+    def send(self, request: Request) -> Flow[Answer]:
+        answer = yield request
+        return answer.check()
+
+    def connect(self) -> Flow[ApiInfo]:
+        """Sign in (with `auth`) and read the API description, once."""
+        if self.api is None:
+            if self.auth is not None:
+                yield from self.login(*self.auth)
+            answer = yield from self.send(Request("GET", self.url + "api_info"))
+            self.api = ApiInfo.from_json(answer.json())
+        return self.api
+
+    def login(self, username: str, password: str) -> Flow[None]:
+        form = {"username": username, "password": password}
+        # The login form answers a redirect on success and the form again on failure.
+        answer = yield Request("POST", self.url + "login", data=form, follow_redirects=False)
+        if answer.status == 404:
+            raise AuthenticationError(
+                "this app has no password sign-in (no login page)", code="no_login", status=404
             )
-        elif kind == "output":
-            self.outputs_seen += 1
-            return kind, list(data.get("data", []))
-        elif kind == "complete":
-            self.final = list(data.get("data", []))
-            self.status = JobStatus("finished", progress=1.0)
-            return kind, self.final
-        elif kind == "error":
-            code = str(data.get("code", "error"))
-            self.error = error_for(code, str(data.get("message", "the call failed")), 200)
-            self.status = JobStatus("cancelled" if code == "cancelled" else "failed")
-            return kind, None
-        else:
-            return None
-        return kind, None
+        if answer.status == 429:
+            retry = parse_retry_after(answer.headers.get("retry-after"))
+            raise RateLimitError("too many failed sign-ins", status=429, retry_after=retry)
+        if answer.status >= 500:
+            answer.check()
+        if not answer.is_redirect:
+            raise AuthenticationError(
+                "the username or password was not accepted", code="unauthorized", status=answer.status
+            )
 
-    def fail(self, error: ClientError) -> None:
-        if not self.done:
-            self.error = error
-            self.status = JobStatus("cancelled" if isinstance(error, JobCancelledError) else "failed")
+    def prepare(
+        self, args: tuple[Any, ...], api_name: str | None, kwargs: dict[str, Any]
+    ) -> Flow[tuple[Endpoint, list[Any]]]:
+        """The endpoint of a call and its wire values, local files uploaded first."""
+        api = yield from self.connect()
+        endpoint = api.endpoint(api_name)
+        data = yield from self.upload(file_inputs(endpoint, endpoint.bind(args, kwargs)))
+        return endpoint, data
 
+    def upload(self, values: list[Any]) -> Flow[list[Any]]:
+        sources = sources_in(values)
+        if not sources:
+            return values
+        with contextlib.ExitStack() as stack:
+            files = [
+                ("files", (s.name, stack.enter_context(s.path.open("rb")) if s.path else s.content))
+                for s in sources
+            ]
+            answer = yield from self.send(Request("POST", self.url + "upload", files=files))
+        uploaded = answer.json().get("files")
+        if not isinstance(uploaded, list) or len(uploaded) != len(sources):
+            raise ClientError("the app's answer to an upload lists no files", code="bad_answer")
+        return replace_sources(values, uploaded)
 
-def connection_lost(detail: str) -> ClientError:
-    return ClientError(f"lost the connection to the app: {detail}", code="connection_error")
+    def shape(self, endpoint: Endpoint, data: list[Any]) -> Flow[Any]:
+        """A call's wire result as Python values: file results downloaded (once each) to local paths."""
+        for ref in file_refs(endpoint, data):
+            key = str(ref["id"])
+            if key not in self._downloads:
+                target = download_target(self.download_dir, ref)
+                yield from self.send(Request("GET", file_url(self.url, ref), download_to=target))
+                self._downloads[key] = str(target)
+        return shape_result(endpoint, data, lambda ref: self._downloads[str(ref["id"])])
 
-
-# --- URLs and download places -------------------------------------------------------------------------
+    def cancel(self, request: Request | None) -> Flow[bool]:
+        if request is None:
+            return False
+        answer = yield from self.send(request)
+        return bool(answer.json().get("cancelled"))
 
 
 def normalize_url(url: str) -> str:
     """The app's base URL with one trailing slash: every path of the protocol is relative to it."""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"the app's URL starts with http:// or https://, got {url!r}")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"the app's URL starts with http:// or https://, got {url!r}")
     return url.split("#", 1)[0].split("?", 1)[0].rstrip("/") + "/"
 
 
-def file_url(base: str, ref: dict[str, Any]) -> str:
-    """Where to download a file: its `url` when it is on the app's own origin, else `file/{id}`."""
-    from urllib.parse import quote, urljoin, urlsplit
-
-    fallback = base + "file/" + quote(str(ref["id"]), safe="")
-    url = ref.get("url")
-    if not isinstance(url, str):
-        return fallback
-    joined = urljoin(base, url)
-    same = urlsplit(joined)[:2] == urlsplit(base)[:2]
-    # Credentials (headers=) must never go to another host a server names.
-    return joined if same else fallback
-
-
-def download_target(root: Path, ref: dict[str, Any]) -> Path:
-    folder = root / safe_file_name(str(ref["id"]))
-    return folder / safe_file_name(str(ref.get("name") or ref["id"]))
-
-
-SSE_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
-MAX_RESUMES = 5
-
-
-def resume_delay(failures: int) -> float:
-    return min(0.2 * 2**failures, 3.0)
+def check_http_options(
+    client_name: str,
+    *,
+    httpx_client: Any,
+    client_type: type,
+    transport: Any,
+    transport_type: type,
+    headers: Any,
+    cookies: Any,
+) -> None:
+    """Refuse options that cannot work together, naming the fix (the same rules for both clients)."""
+    twin = {"Client": "AsyncClient", "AsyncClient": "Client"}[client_name]
+    if httpx_client is not None:
+        if not isinstance(httpx_client, client_type):
+            raise ConfigError(
+                f"{client_name}(httpx_client=...) takes an {client_type.__module__}.{client_type.__name__}, "
+                f"got {type(httpx_client).__name__}; for the other kind use mountui.{twin}"
+            )
+        given = [
+            name
+            for name, value in (("transport", transport), ("headers", headers), ("cookies", cookies))
+            if value
+        ]
+        if given:
+            raise ConfigError(
+                f"{client_name}: set {', '.join(given)} on the httpx client you pass as httpx_client, "
+                "or leave httpx_client out"
+            )
+    if transport is not None and not isinstance(transport, transport_type):
+        raise ConfigError(
+            f"{client_name}(transport=...) takes an httpx.{transport_type.__name__}, "
+            f"got {type(transport).__name__}; for the other kind use mountui.{twin}"
+        )

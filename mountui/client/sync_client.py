@@ -1,9 +1,10 @@
-"""`Client` and `Job`: call a mountui app from Python (blocking; `AsyncClient` is the asyncio twin)."""
+"""`Client` and `Job`: call a mountui app from Python, blocking. The protocol is in `protocol` and `calls`;
+this module only moves bytes over an `httpx.Client` (`async_client` is its asyncio twin).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
+import functools
 import threading
 import time
 from collections.abc import Iterator
@@ -12,39 +13,18 @@ from typing import Any
 
 import httpx
 
-from mountui.client.errors import (
-    AuthenticationError,
-    ClientError,
-    JobCancelledError,
-    RateLimitError,
-    error_from_response,
-    parse_retry_after,
-)
+from mountui.client.api_info import ApiInfo, Endpoint
+from mountui.client.calls import STREAM_ENDED, Call, JobStatus, Update
+from mountui.client.errors import ClientError, connection_lost
 from mountui.client.protocol import (
-    MAX_RESUMES,
-    SSE_HEADERS,
-    ApiInfo,
-    CallState,
-    Endpoint,
-    JobStatus,
-    SSEDecoder,
-    Update,
-    connection_lost,
-    download_target,
-    file_inputs,
-    file_url,
-    normalize_url,
-    replace_sources,
-    resume_delay,
-    shape_result,
-    sources_in,
+    Answer,
+    ClientProtocol,
+    Flow,
+    Request,
+    T,
+    check_http_options,
+    run_flow,
 )
-
-
-def check(response: httpx.Response) -> httpx.Response:
-    if response.is_success:
-        return response
-    raise error_from_response(response.status_code, response.headers, response.read())
 
 
 class Client:
@@ -53,9 +33,14 @@ class Client:
         client = Client("https://example.com/ui/", auth=("alice", "secret"))
         client.predict("World", api_name="greet")
 
+    It connects at once: the constructor signs in (with `auth`) and reads the API description, so a wrong
+    URL or password fails here. (`AsyncClient` does the same on `async with`.)
+
     `auth` signs in to an app with password login; `headers` and `cookies` go with every request (for an
     app behind its host's sign-in); file results are downloaded into `download_dir` (default: a new
     temporary folder). `timeout` is how long to wait for an answer or for the next event of a call.
+    `transport` is any sync httpx transport (`httpx.MockTransport`, a WSGI one...); or pass your own
+    `httpx_client` (its headers, cookies and timeout then apply; closing it stays your job).
     """
 
     def __init__(
@@ -67,114 +52,90 @@ class Client:
         cookies: dict[str, str] | None = None,
         timeout: float = 30.0,
         download_dir: str | Path | None = None,
+        transport: httpx.BaseTransport | None = None,
+        httpx_client: httpx.Client | None = None,
     ) -> None:
-        self.url = normalize_url(url)
-        self._http = httpx.Client(headers=headers, cookies=cookies, timeout=timeout)
-        self._download_dir = Path(download_dir) if download_dir is not None else None
-        self._downloads: dict[str, str] = {}
-        self._lock = threading.Lock()
+        check_http_options(
+            "Client",
+            httpx_client=httpx_client,
+            client_type=httpx.Client,
+            transport=transport,
+            transport_type=httpx.BaseTransport,
+            headers=headers,
+            cookies=cookies,
+        )
+        self._protocol = ClientProtocol(url, auth, download_dir)
+        self.url = self._protocol.url
+        self._owns_http = httpx_client is None
+        self._http = httpx_client or httpx.Client(
+            headers=headers, cookies=cookies, timeout=timeout, transport=transport
+        )
         try:
-            if auth is not None:
-                self._login(*auth)
-            self.api = ApiInfo.from_json(self._send("GET", "api_info").json())
+            self.connect()
         except BaseException:
-            self._http.close()
+            self.close()
             raise
 
-    # --- plumbing ---
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    # --- moving bytes ---
+    def _exchange(self, request: Request) -> Answer:
         try:
-            response = self._http.request(method, self.url + path, **kwargs)
+            if request.download_to is None:
+                response = self._http.request(request.method, request.url, **request.arguments())
+                return Answer(response.status_code, response.headers, response.content)
+            with self._http.stream(request.method, request.url, **request.arguments()) as response:
+                if not response.is_success:
+                    return Answer(response.status_code, response.headers, response.read())
+                request.download_to.parent.mkdir(parents=True, exist_ok=True)
+                with request.download_to.open("wb") as out:
+                    for chunk in response.iter_bytes():
+                        out.write(chunk)
+                return Answer(response.status_code, response.headers)
         except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        return check(response)
+            raise connection_lost(exc) from exc
 
-    def _login(self, username: str, password: str) -> None:
-        try:
-            response = self._http.post(self.url + "login", data={"username": username, "password": password})
-        except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        if response.status_code == 404:
-            raise AuthenticationError(
-                "this app has no password sign-in (no login page)", code="no_login", status=404
-            )
-        if response.status_code == 429:
-            retry = parse_retry_after(response.headers.get("retry-after"))
-            raise RateLimitError("too many failed sign-ins", status=429, retry_after=retry)
-        if response.status_code >= 500:
-            check(response)
-        if not response.is_redirect:
-            raise AuthenticationError(
-                "the username or password was not accepted", code="unauthorized", status=response.status_code
-            )
+    def _run(self, flow: Flow[T]) -> T:
+        return run_flow(flow, self._exchange)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> Answer:
+        return self._run(self._protocol.send(Request(method, self.url + path, **kwargs)))
+
+    # --- the API ---
+    def connect(self) -> ApiInfo:
+        """Sign in (with `auth`) and read the API description; the constructor already did."""
+        return self._run(self._protocol.connect())
+
+    @property
+    def api(self) -> ApiInfo:
+        """The app's API description (endpoints, parameters, results)."""
+        return self.connect()
 
     @property
     def download_dir(self) -> Path:
-        with self._lock:
-            if self._download_dir is None:
-                self._download_dir = Path(tempfile.mkdtemp(prefix="mountui-downloads-"))
-            return self._download_dir
+        return self._protocol.download_dir
 
-    def _local_path(self, ref: dict[str, Any]) -> str:
-        key = str(ref["id"])
-        if key in self._downloads:
-            return self._downloads[key]
-        target = download_target(self.download_dir, ref)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self._http.stream("GET", file_url(self.url, ref)) as response:
-                check(response)
-                with target.open("wb") as out:
-                    for chunk in response.iter_bytes():
-                        out.write(chunk)
-        except httpx.TransportError as exc:
-            raise connection_lost(str(exc) or type(exc).__name__) from exc
-        self._downloads[key] = str(target)
-        return str(target)
-
-    def _upload(self, values: list[Any]) -> list[Any]:
-        sources = sources_in(values)
-        if not sources:
-            return values
-        with contextlib.ExitStack() as stack:
-            files = [
-                ("files", (s.name, stack.enter_context(s.path.open("rb")) if s.path else s.content))
-                for s in sources
-            ]
-            uploaded = self._send("POST", "upload", files=files).json()["files"]
-        return replace_sources(values, uploaded)
-
-    def _shape(self, ep: Endpoint, data: list[Any]) -> Any:
-        return shape_result(ep, data, self._local_path)
-
-    # --- the API ---
     def submit(self, *args: Any, api_name: str | None = None, **kwargs: Any) -> Job:
         """Start a call and return its Job at once; the call runs while you do other things."""
-        job = self._job(args, api_name, kwargs)
-        job._start()
+        job = Job(self, *self._run(self._protocol.prepare(args, api_name, kwargs)))
+        threading.Thread(target=job._follow, name=f"mountui job {job.endpoint.name}", daemon=True).start()
         return job
 
     def predict(self, *args: Any, api_name: str | None = None, **kwargs: Any) -> Any:
         """Call an endpoint and return its result: one value, a tuple for several outputs, None for none."""
-        job = self._job(args, api_name, kwargs)
+        job = Job(self, *self._run(self._protocol.prepare(args, api_name, kwargs)))
         job._follow()
         return job.result()
 
-    def _job(self, args: tuple[Any, ...], api_name: str | None, kwargs: dict[str, Any]) -> Job:
-        ep = self.api.endpoint(api_name)
-        data = self._upload(file_inputs(ep, ep.bind(args, kwargs)))
-        return Job(self, ep, data)
-
     def view_api(self, print_info: bool = True) -> str | None:
         """Print (or return, with print_info=False) each endpoint's parameters and results."""
-        text = self.api.describe(self.url)
+        text = self.connect().describe(self.url)
         if print_info:
             print(text)
             return None
         return text
 
     def close(self) -> None:
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> Client:
         return self
@@ -192,77 +153,56 @@ class Job:
     def __init__(self, client: Client, endpoint: Endpoint, data: list[Any]) -> None:
         self._client = client
         self.endpoint = endpoint
-        self._data = data
-        self._state = CallState(endpoint)
+        self._call = Call(client.url, endpoint, data)
         self._cond = threading.Condition()
-        self._updates: list[Update] = []
-        self._outputs: list[Any] = []
-        self._result: Any = None
-        self._finished = False
 
     @property
     def event_id(self) -> str | None:
-        return self._state.event_id
-
-    def _start(self) -> None:
-        threading.Thread(target=self._follow, name=f"mountui job {self.endpoint.name}", daemon=True).start()
-
-    def _open(self) -> Any:
-        http, url, state = self._client._http, self._client.url, self._state
-        if state.event_id is None:
-            return http.stream(
-                "POST", f"{url}api/{self.endpoint.name}", json={"data": self._data}, headers=SSE_HEADERS
-            )
-        last = {"Last-Event-ID": f"{state.event_id}:{state.last_index}"}
-        return http.stream("GET", f"{url}api/events/{state.event_id}", headers={**SSE_HEADERS, **last})
+        return self._call.event_id
 
     def _follow(self) -> None:
         """Read the call's events until it ends, resuming the stream after a dropped connection."""
-        failures = 0
+        call, http = self._call, self._client._http
         try:
-            while not self._state.done:
+            while not call.done:
+                request = call.open_request()
                 try:
-                    with self._open() as response:
-                        check(response)
-                        decoder = SSEDecoder()
+                    with http.stream(request.method, request.url, **request.arguments()) as response:
+                        if not response.is_success:
+                            call.opened(Answer(response.status_code, response.headers, response.read()))
                         for line in response.iter_lines():
-                            event = decoder.line(line)
+                            event = call.feed(line)
                             if event is not None:
-                                failures = 0
                                 self._take(event)
-                                if self._state.done:
+                                if call.done:
                                     break
-                    problem = "the stream ended before the call did"
+                    problem = STREAM_ENDED
                 except httpx.TransportError as exc:
                     problem = str(exc) or type(exc).__name__
-                if self._state.done:
+                if call.done:
                     break
-                failures += 1
-                if self._state.event_id is None or failures > MAX_RESUMES:
-                    raise connection_lost(problem)
-                time.sleep(resume_delay(failures))
+                with self._cond:
+                    delay = call.resume_delay(problem)
+                time.sleep(delay)
         except ClientError as exc:
             with self._cond:
-                self._state.fail(exc)
+                call.fail(exc)
         finally:
             with self._cond:
-                self._finished = True
+                call.finished = True
                 self._cond.notify_all()
 
     def _take(self, event: Any) -> None:
         with self._cond:
-            taken = self._state.apply(event)
-            status = self._state.status
-        kind, output = event.event, None
-        if taken is not None and taken[1] is not None:
-            output = self._client._shape(self.endpoint, taken[1])
+            taken = self._call.apply(event)
+        if taken is None:
+            return
+        kind, wire = taken
+        output = (
+            None if wire is None else self._client._run(self._client._protocol.shape(self.endpoint, wire))
+        )
         with self._cond:
-            if kind == "output":
-                self._outputs.append(output)
-            elif kind == "complete":
-                self._result = output
-            if kind in ("queued", "started", "progress", "output", "complete", "error"):
-                self._updates.append(Update(kind, output, status))
+            self._call.record(kind, output)
             self._cond.notify_all()
 
     # --- what users call ---
@@ -271,11 +211,10 @@ class Job:
         index = 0
         while True:
             with self._cond:
-                while index >= len(self._updates) and not self._finished:
-                    self._cond.wait()
-                if index >= len(self._updates):
+                self._cond.wait_for(functools.partial(self._call.has_update, index))
+                if index >= len(self._call.updates):
                     return
-                update = self._updates[index]
+                update = self._call.updates[index]
             index += 1
             yield update
 
@@ -283,46 +222,39 @@ class Job:
         """Each partial result of a generator as it comes (the result alone for a plain function)."""
         streamed = False
         for update in self.updates():
-            if update.kind == "output":
-                streamed = True
+            if Call.iterated(update, streamed):
+                streamed = streamed or update.kind == "output"
                 yield update.output
-            elif update.kind == "complete" and not streamed:
-                yield update.output
-        error = self._state.error
-        if error is not None and not isinstance(error, JobCancelledError):
+        error = self._call.iteration_error()
+        if error is not None:
             raise error
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the call to end and return its result, or raise why it failed."""
         with self._cond:
-            if not self._cond.wait_for(lambda: self._finished, timeout):
-                raise TimeoutError(f"{self.endpoint.name} did not finish within {timeout} s")
-        if self._state.error is not None:
-            raise self._state.error
-        return self._result
+            if not self._cond.wait_for(lambda: self._call.finished, timeout):
+                raise self._call.timed_out(timeout)
+            return self._call.outcome()
 
     def status(self) -> JobStatus:
         with self._cond:
-            return self._state.status
+            return self._call.status
 
     def done(self) -> bool:
         with self._cond:
-            return self._finished
+            return self._call.finished
 
     def outputs(self) -> list[Any]:
         """The partial results streamed so far."""
         with self._cond:
-            return list(self._outputs)
+            return list(self._call.outputs)
 
     def cancel(self, timeout: float = 10.0) -> bool:
         """Ask the app to stop this call; False if it had already ended."""
         with self._cond:
-            self._cond.wait_for(lambda: self._state.event_id is not None or self._finished, timeout)
-            if self._finished or self._state.event_id is None:
-                return False
-            event_id = self._state.event_id
-        answer = self._client._send("DELETE", f"api/events/{event_id}").json()
-        return bool(answer.get("cancelled"))
+            self._cond.wait_for(lambda: self._call.event_id is not None or self._call.finished, timeout)
+            request = self._call.cancel_request()
+        return self._client._run(self._client._protocol.cancel(request))
 
     def __repr__(self) -> str:
         return f"<mountui.Job {self.endpoint.name} {self.status().code}>"

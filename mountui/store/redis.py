@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from mountui.errors import MountUIError
 from mountui.store.base import Store
 
 logger = logging.getLogger("mountui.store")
@@ -87,7 +88,7 @@ return 1
 """
 
 
-class UntrustedValueError(ValueError):
+class UntrustedValueError(MountUIError, ValueError):
     """A pickled value in Redis whose signature does not verify: it was not written by this app's workers."""
 
 
