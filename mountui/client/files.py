@@ -12,6 +12,7 @@ from typing import Any
 
 from mountui.client.api_info import Endpoint
 from mountui.client.errors import ValidationError
+from mountui.filenames import safe_file_name
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,9 @@ def shape_result(ep: Endpoint, data: list[Any], local_path: Callable[[dict[str, 
     return values[0] if len(values) == 1 else tuple(values)
 
 
-def safe_file_name(name: str) -> str:
-    """One plain path component: never '.', '..', a separator or a control character (a server may lie)."""
-    base = os.path.basename(str(name).replace("\\", "/")).strip()
-    base = "".join(ch for ch in base if ch.isprintable())[:200].lstrip(".")
-    return base or "file"
+def download_name(name: str) -> str:
+    """One plain path component that fits on disk, never hidden (a server may send any name at all)."""
+    return safe_file_name(name).lstrip(".") or "file"
 
 
 def file_url(base: str, ref: dict[str, Any]) -> str:
@@ -115,5 +114,5 @@ def file_url(base: str, ref: dict[str, Any]) -> str:
 
 
 def download_target(root: Path, ref: dict[str, Any]) -> Path:
-    folder = root / safe_file_name(str(ref["id"]))
-    return folder / safe_file_name(str(ref.get("name") or ref["id"]))
+    folder = root / download_name(str(ref["id"]))
+    return folder / download_name(str(ref.get("name") or ref["id"]))

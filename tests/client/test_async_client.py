@@ -9,9 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import BASE, asgi_client, make_demo
+from client_demo import BASE, asgi_client, make_demo
 
 import mountui
+from mountui.client.files import download_target
 from mountui.server.app import build_app
 
 
@@ -54,6 +55,21 @@ def test_files_go_up_and_come_back_as_local_paths(with_client, tmp_path: Path) -
             assert result.name == "reversed-note.txt"
             assert result.is_relative_to(client.download_dir)
             assert Path(await client.predict(b"abc", api_name="reverse_file")).read_bytes() == b"cba"
+
+    asyncio.run(main())
+
+
+def test_a_file_with_a_long_name_in_any_script_downloads(with_client, tmp_path: Path) -> None:
+    source = tmp_path / ("日本語のファイル名" * 8 + ".txt")  # 72 characters, 216 bytes: fits on disk here
+    source.write_text("stressed")
+
+    async def main() -> None:
+        async with with_client() as client:
+            # "reversed-" + the name is over 200 bytes: the server cuts it by bytes, keeping the extension.
+            result = Path(await client.predict(source, api_name="reverse_file"))
+            assert result.read_text() == "desserts"
+            assert result.suffix == ".txt" and len(result.name.encode("utf-8")) <= 200
+            assert result.name.startswith("reversed-日本語")
 
     asyncio.run(main())
 
@@ -163,3 +179,19 @@ def test_asgi_client_helper_runs_the_lifespan() -> None:
             assert await client.predict("Di", api_name="greet") == "Hello Di!"
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("語" * 150 + ".png", "語" * 65 + ".png"),
+        ("../../.bashrc", "bashrc"),
+        ("..", "file"),
+        ("a\x00b", "ab"),
+    ],
+)
+def test_a_name_a_server_sends_is_written_as_one_plain_file(tmp_path: Path, sent: str, kept: str) -> None:
+    target = download_target(tmp_path, {"id": "abc", "name": sent})
+    assert target == tmp_path / "abc" / kept
+    target.parent.mkdir()
+    target.write_bytes(b"ok")  # fits the disk's 255-byte limit
