@@ -30,3 +30,8 @@ def from_other_site(request: Request, allowed_origins: Sequence[str] = ()) -> st
     if origin is not None and origin != public_origin(request.scope):
         return f"Origin {origin[:100]!r} is not this app's origin"
     return None
+
+
+def cross_site_reason(request: Request) -> str | None:
+    """The guard's decision for this request (it honours `allowed_origins`); routes never decide again."""
+    return request.scope["mountui.cross_site"]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mountui.auth.csrf import from_other_site
+from mountui.auth.csrf import cross_site_reason
 from mountui.auth.login_page import auth_page_response, render_logout_confirmation
 from mountui.auth.sessions import SessionManager
 from mountui.http.bodies import check_declared_length, limited_receive
@@ -40,12 +40,12 @@ class LogoutRoutes:
 
     async def logout_link(self, request: Request) -> Response:
         all_sessions = wants_all_sessions(request.query_params.get("all_session"))
-        if from_other_site(request):
+        if cross_site_reason(request):
             return auth_page_response("Sign out?", render_logout_confirmation(all_sessions))
         return await self._sign_out(request, all_sessions)
 
     async def logout_form(self, request: Request) -> Response:
-        reason = from_other_site(request)
+        reason = cross_site_reason(request)
         if reason:
             logger.warning("mountui: refused a sign-out POST from another site (%s)", reason)
             body = "<h1>Not signed out</h1><p>This request came from another site and was refused.</p>"

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mountui.auth.csrf import from_other_site
+from mountui.auth.csrf import cross_site_reason
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response
 from mountui.auth.logout import wants_all_sessions
@@ -246,7 +246,7 @@ class OAuthSource(IdentitySource):
         """End every session of the user (all browsers), or with `?all_session=false` only this one."""
         all_sessions = wants_all_sessions(request.query_params.get("all_session"))
         base = public_base_path(request.scope)
-        reason = from_other_site(request)
+        reason = cross_site_reason(request)
         if reason and request.method == "GET":
             # Another site may link here, but only a click on this app's own button signs the user out.
             query = urlencode({"all_session": str(all_sessions).lower()})

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mountui.auth.csrf import from_other_site
+from mountui.auth.csrf import cross_site_reason
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response, render_login_form
 from mountui.auth.logout import LogoutRoutes
@@ -193,7 +193,7 @@ class PasswordSource(IdentitySource):
 
     async def login(self, request: Request) -> Response:
         base = public_base_path(request.scope)
-        cross_site = from_other_site(request)
+        cross_site = cross_site_reason(request)
         if cross_site:
             logger.warning("mountui: refused a sign-in POST from another site (%s)", cross_site)
             error = "This sign-in request came from another site and was refused. Sign in here instead."

@@ -85,14 +85,15 @@ class Guard:
         self.forwarded.apply(scope)  # before anything reads a URL, a client address or the identity
         scope["mountui.settings"] = self.settings
         path = route_path(scope)
+        # A websocket has no Request; identity sources read headers and cookies, which both have.
+        request = Request(scope, receive) if scope["type"] == "http" else HTTPConnection(scope)
+        # Decided once, here, for every route: the public sign-in routes read it to refuse in their own words.
+        reason = scope["mountui.cross_site"] = from_other_site(request, self.settings.allowed_origins)
         if self.authenticator.is_public(path):
             scope["mountui.identity"] = ANONYMOUS
             await self.app(scope, receive, send)
             return
-        # A websocket has no Request; identity sources read headers and cookies, which both have.
-        request = Request(scope, receive) if scope["type"] == "http" else HTTPConnection(scope)
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
-            reason = from_other_site(request, self.settings.allowed_origins)
             if reason:
                 # Another site made the browser send this (a form posting to api/, a hidden upload).
                 logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)

@@ -30,3 +30,20 @@ def test_password_sign_in_of_an_embeddable_app_sets_a_partitioned_cookie(serve, 
     cleared = logout.headers["set-cookie"].lower()
     assert "max-age=0" in cleared and "partitioned" in cleared and "samesite=none" in cleared
     assert client.get(f"{base}/config", headers=cookie).status_code == 401
+
+
+def test_the_sign_in_form_honours_allowed_origins_like_every_other_route(serve, clients):
+    base = serve(
+        greeting_demo().build_app(auth=USERS, secret_key=SECRET, allowed_origins=["https://blog.example"])
+    )
+    form = {"username": USERS[0][0], "password": USERS[0][1]}
+
+    def post_from(origin: str, path: str = "/login"):
+        headers = {"Origin": origin, "Sec-Fetch-Site": "cross-site"}
+        return clients().post(f"{base}{path}", data=form, headers=headers)
+
+    assert post_from("https://blog.example").status_code == 303  # the site that embeds the app
+    refused = post_from("https://evil.example")
+    assert refused.status_code == 403 and "came from another site" in refused.text
+    assert "set-cookie" not in refused.headers
+    assert post_from("https://evil.example", "/logout").status_code == 403
