@@ -3,11 +3,11 @@
 // a message without `html` is shown as plain text.
 
 import { h, setTrustedHTML } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
 
 const NEAR_BOTTOM_PX = 48;
 
-export class Chatbot extends Component {
+export default class Chatbot extends Component {
   static tag = "mountui-chatbot";
 
   render() {

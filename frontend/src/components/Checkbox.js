@@ -1,9 +1,9 @@
 // Checkbox: one boolean.
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
 
-export class Checkbox extends Component {
+export default class Checkbox extends Component {
   static tag = "mountui-checkbox";
 
   render() {
