@@ -2,6 +2,7 @@
 
 import { h } from "../dom.js";
 import { Layout } from "./_shared/base.js";
+import "./Accordion.css";
 
 export default class Accordion extends Layout {
   static tag = "mountui-accordion";

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./Button.css";
 
 export default class Button extends Component {
   static tag = "mountui-button";

@@ -4,6 +4,7 @@
 
 import { h, setTrustedHTML } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./Chatbot.css";
 
 const NEAR_BOTTOM_PX = 48;
 

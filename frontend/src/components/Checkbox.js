@@ -2,6 +2,7 @@
 
 import { h, uid } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./Checkbox.css";
 
 export default class Checkbox extends Component {
   static tag = "mountui-checkbox";

@@ -4,6 +4,7 @@
 import { h, uid } from "../dom.js";
 import { Component } from "./_shared/base.js";
 import { normalizeChoices } from "./_shared/choices.js";
+import "./Dropdown.css";
 
 export default class Dropdown extends Component {
   static tag = "mountui-dropdown";

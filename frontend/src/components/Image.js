@@ -2,6 +2,7 @@
 
 import { h } from "../dom.js";
 import { FileBase } from "./_shared/filebase.js";
+import "./Image.css";
 
 export default class Image_ extends FileBase {
   static tag = "mountui-image";

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./JSON.css";
 
 const FOLD_DEPTH = 3;
 

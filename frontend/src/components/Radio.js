@@ -3,6 +3,7 @@
 import { h, uid } from "../dom.js";
 import { Component } from "./_shared/base.js";
 import { normalizeChoices } from "./_shared/choices.js";
+import "./Radio.css";
 
 export default class Radio extends Component {
   static tag = "mountui-radio";

@@ -3,6 +3,7 @@
 
 import { h, uid } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./Slider.css";
 
 export default class Slider extends Component {
   static tag = "mountui-slider";

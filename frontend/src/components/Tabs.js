@@ -2,6 +2,7 @@
 
 import { h, uid } from "../dom.js";
 import { Layout } from "./_shared/base.js";
+import "./Tabs.css";
 
 export default class Tabs extends Layout {
   static tag = "mountui-tabs";

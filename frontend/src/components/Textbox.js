@@ -4,6 +4,7 @@
 
 import { h, uid } from "../dom.js";
 import { Component } from "./_shared/base.js";
+import "./Textbox.css";
 
 const INPUT_TYPES = new Set(["text", "password", "email"]);
 const DEFAULT_MAX_LINES = 20;

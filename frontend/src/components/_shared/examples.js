@@ -2,6 +2,7 @@
 // user typed them, so `input` and `change` listeners run).
 
 import { h, uid } from "../../dom.js";
+import "./examples.css";
 
 export function renderExamples(entry, app) {
   const targets = (entry.inputs || []).map((id) => app.component(id));

@@ -3,6 +3,7 @@
 
 import { formatBytes, h, uid } from "../../dom.js";
 import { Component } from "./base.js";
+import "./filebase.css";
 
 export class FileBase extends Component {
   noun = "file";
