@@ -58,4 +58,6 @@ def test_a_component_stylesheet_belongs_to_its_module() -> None:
     for sheet in sorted(COMPONENTS.glob("*.css")):
         module = sheet.with_suffix(".js")
         assert module.exists(), f"{sheet.name} has no {module.name}"
-        assert f'import "./{sheet.name}";' in module.read_text(), f"{module.name} does not import {sheet.name}"
+        assert f'import "./{sheet.name}";' in module.read_text(), (
+            f"{module.name} does not import {sheet.name}"
+        )
