@@ -4,6 +4,7 @@
 page draws has a module `frontend/src/components/<Name>.js` (and that every such module has a class here).
 """
 
+from mountui.components.audio import Audio
 from mountui.components.base import Component, ProcessingContext
 from mountui.components.button import Button
 from mountui.components.chatbot import Chatbot
@@ -23,6 +24,7 @@ from mountui.components.textbox import Textbox
 
 __all__ = [
     "JSON",
+    "Audio",
     "Button",
     "Chatbot",
     "Checkbox",
