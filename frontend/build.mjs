@@ -1,6 +1,10 @@
 // Builds the browser bundle into mountui/static/: app-<hash>.js and app-<hash>.css (minified), their .gz and
 // .br siblings, and manifest.json naming them. Same source -> byte-identical output, so CI can rebuild and
 // compare. Run: cd frontend && npm ci && node build.mjs
+//
+// The component registry comes from the folder: every src/components/<Type>.js is the element for the Python
+// component or layout <Type>. CSS comes from the JS graph: src/styles/app.css (shared) first, then each
+// component's own stylesheet imported by its module.
 
 import { createHash } from "node:crypto";
 import { readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -12,11 +16,38 @@ import * as esbuild from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, "..", "mountui", "static");
 const HASHED = /^app-[0-9a-f]+\.(js|css)(\.gz|\.br)?$/;
+const componentsDir = join(here, "src", "components");
+const COMPONENT_MODULE = /^[A-Z][A-Za-z0-9]*\.js$/;
 
 // Browsers with CSS light-dark() and :has(): Chrome/Edge 123, Firefox 121, Safari 17.5.
 const TARGETS = ["chrome123", "edge123", "firefox121", "safari17.5"];
 
-async function bundle(entry, loaderOptions = {}) {
+/** "mountui:component-modules": { <Type>: the default export of src/components/<Type>.js }, sorted by name. */
+const componentModules = {
+  name: "component-modules",
+  setup(build) {
+    build.onResolve({ filter: /^mountui:component-modules$/ }, (args) => ({
+      path: args.path,
+      namespace: "component-modules",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "component-modules" }, () => {
+      const files = readdirSync(componentsDir, { withFileTypes: true })
+        .filter((entry) => entry.isFile() && COMPONENT_MODULE.test(entry.name))
+        .map((entry) => entry.name)
+        .sort();
+      const imports = files.map((file, i) => `import c${i} from "./${file}";`);
+      const entries = files.map((file, i) => `  ${JSON.stringify(file.slice(0, -3))}: c${i},`);
+      return {
+        contents: `${imports.join("\n")}\nexport default {\n${entries.join("\n")}\n};\n`,
+        resolveDir: componentsDir,
+        loader: "js",
+        watchDirs: [componentsDir],
+      };
+    });
+  },
+};
+
+async function bundle(entry) {
   const result = await esbuild.build({
     entryPoints: [join(here, "src", entry)],
     bundle: true,
@@ -28,9 +59,10 @@ async function bundle(entry, loaderOptions = {}) {
     write: false,
     outdir: "out",
     logLevel: "warning",
-    ...loaderOptions,
+    plugins: [componentModules],
   });
-  return result.outputFiles[0].contents;
+  const byExtension = (ext) => result.outputFiles.find((file) => file.path.endsWith(ext)).contents;
+  return { js: byExtension(".js"), css: byExtension(".css") };
 }
 
 function hashed(ext, contents) {
@@ -54,10 +86,7 @@ function brotli(contents) {
   });
 }
 
-const outputs = {
-  js: await bundle("main.js"),
-  css: await bundle("styles/app.css"),
-};
+const outputs = await bundle("main.js");
 
 mkdirSync(outDir, { recursive: true });
 for (const name of readdirSync(outDir)) {

@@ -12,28 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mountui import components, layouts
 from mountui.blocks import Blocks
-from mountui.components import (
-    JSON,
-    Button,
-    Chatbot,
-    Checkbox,
-    Component,
-    Dropdown,
-    File,
-    Image,
-    Markdown,
-    Number,
-    Radio,
-    Slider,
-    State,
-    Textbox,
-)
-from mountui.components.login_button import LoginButton
-from mountui.components.logout_button import LogoutButton
+
+# Components and layouts are listed once, in their packages' `__all__`; the names follow from there.
+from mountui.components import *  # noqa: F403
 from mountui.errors import ConfigError, Error, MountUIError
 from mountui.injection import OAuthProfile, OAuthToken, Progress, Request
-from mountui.layouts import Accordion, Column, Group, Row, Tab, Tabs
+from mountui.layouts import *  # noqa: F403
 
 if TYPE_CHECKING:
     from mountui.chat_interface import ChatInterface
@@ -56,6 +42,7 @@ if TYPE_CHECKING:
     )
     from mountui.interface import Interface
     from mountui.oauth import OAuth
+    from mountui.server.mount import mount_ui_app
 
 from mountui._version import __version__ as __version__
 
@@ -95,37 +82,22 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "JSON",
-    "Accordion",
     "AppError",
     "AsyncClient",
     "AsyncJob",
     "AuthenticationError",
     "Blocks",
-    "Button",
     "ChatInterface",
-    "Chatbot",
-    "Checkbox",
     "Client",
     "ClientError",
-    "Column",
-    "Component",
     "ConfigError",
-    "Dropdown",
     "Error",
-    "File",
-    "Group",
-    "Image",
     "Interface",
     "Job",
     "JobCancelledError",
     "JobTimeoutError",
-    "LoginButton",
-    "LogoutButton",
-    "Markdown",
     "MountUIError",
     "NotFoundError",
-    "Number",
     "OAuth",
     "OAuthProfile",
     "OAuthToken",
@@ -133,15 +105,10 @@ __all__ = [
     "PermissionDeniedError",
     "Progress",
     "QueueFullError",
-    "Radio",
     "RateLimitError",
     "Request",
-    "Row",
-    "Slider",
-    "State",
-    "Tab",
-    "Tabs",
-    "Textbox",
     "ValidationError",
     "mount_ui_app",
 ]
+__all__ += components.__all__
+__all__ += layouts.__all__

@@ -6,6 +6,8 @@ from typing import Any
 
 from mountui.blocks import BlockContext
 
+__all__ = ["Accordion", "Column", "Group", "Row", "Tab", "Tabs"]
+
 
 class Row(BlockContext):
     def __init__(self, *, variant: str = "default", equal_height: bool = False, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 // footer and toasts. Nothing here knows a specific component; see registry.js.
 
 import { h } from "./dom.js";
-import { renderExamples } from "./components/Examples.js";
+import { renderExamples } from "./components/_shared/examples.js";
 import { createElementFor } from "./registry.js";
 import { EventRunner } from "./runner.js";
 import { Toasts } from "./toast.js";

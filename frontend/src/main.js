@@ -1,6 +1,7 @@
 // Entry point: boots the page rendered by the server (`#mountui-root` + the config block) and defines
 // `<mountui-app src="...">` for embedding an app in another page.
 
+import "./styles/app.css";
 import { Api } from "./api.js";
 import { App } from "./app.js";
 import { h } from "./dom.js";

@@ -1,50 +1,11 @@
 // Component type (the Python class name) -> custom element class. Every element is defined once, even when
 // two bundles land on one page.
+//
+// The table is not written by hand: build.mjs generates "mountui:component-modules" from the files
+// src/components/<Type>.js (each default-exports its element class); helpers live in src/components/_shared/.
 
-import { Accordion } from "./components/Accordion.js";
-import { Button } from "./components/Button.js";
-import { Chatbot } from "./components/Chatbot.js";
-import { Checkbox } from "./components/Checkbox.js";
-import { Column } from "./components/Column.js";
-import { Dropdown } from "./components/Dropdown.js";
-import { File_ } from "./components/File.js";
-import { Group } from "./components/Group.js";
-import { Image_ } from "./components/Image.js";
-import { JSON_ } from "./components/JSON.js";
-import { LoginButton } from "./components/LoginButton.js";
-import { LogoutButton } from "./components/LogoutButton.js";
-import { Markdown } from "./components/Markdown.js";
-import { NumberInput } from "./components/Number.js";
-import { Radio } from "./components/Radio.js";
-import { Row } from "./components/Row.js";
-import { Slider } from "./components/Slider.js";
-import { Tab } from "./components/Tab.js";
-import { Tabs } from "./components/Tabs.js";
-import { Textbox } from "./components/Textbox.js";
-import { Unknown } from "./components/Unknown.js";
-
-const TYPES = {
-  Accordion,
-  Button,
-  Chatbot,
-  Checkbox,
-  Column,
-  Dropdown,
-  File: File_,
-  Group,
-  Image: Image_,
-  JSON: JSON_,
-  LoginButton,
-  LogoutButton,
-  Markdown,
-  Number: NumberInput,
-  Radio,
-  Row,
-  Slider,
-  Tab,
-  Tabs,
-  Textbox,
-};
+import TYPES from "mountui:component-modules";
+import { Unknown } from "./components/_shared/unknown.js";
 
 for (const cls of [...Object.values(TYPES), Unknown]) {
   if (!customElements.get(cls.tag)) customElements.define(cls.tag, cls);
@@ -52,7 +13,7 @@ for (const cls of [...Object.values(TYPES), Unknown]) {
 
 /** A new, set-up element for a config entry. */
 export function createElementFor(spec, app) {
-  const cls = TYPES[spec.type] || Unknown;
+  const cls = Object.hasOwn(TYPES, spec.type) ? TYPES[spec.type] : Unknown;
   const el = document.createElement(cls.tag);
   el.setup(spec, app);
   return el;

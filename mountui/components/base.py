@@ -28,6 +28,9 @@ class Component(EventTarget, Block):
     wire_type: ClassVar[Any] = Any
     # Components whose value stays on the server (State) are not part of the wire protocol.
     server_side: ClassVar[bool] = False
+    # Values that are files: an app with such an input accepts uploads, and calls that touch files run in a
+    # worker thread (reading and writing them blocks).
+    handles_files: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -77,9 +80,18 @@ class Component(EventTarget, Block):
             schema.setdefault("title", self.label)
         return schema
 
-    def example_value(self) -> Any:
-        """A value the API docs show in snippets."""
+    # --- what the API docs (api_info, OpenAPI, the docs page) say about this component ---
+    def api_example(self) -> Any:
+        """A value the API docs show in snippets; None or an empty value: the docs derive one from the schema."""
         return self.postprocess(self.value, None) if self.value is not None else None
+
+    def api_default(self) -> Any:
+        """The default the docs show for this input (None: no default). A callable value has none to show."""
+        return None if callable(self.value) else self.initial_value(None)
+
+    def api_file_kind(self) -> str | None:
+        """For values that are files: "single" or "multiple" (callers upload them first); else None."""
+        return None
 
     def preprocess(self, value: Any, ctx: ProcessingContext | None) -> Any:
         """Wire value (already schema-validated) -> the Python value the function receives."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import Any, ClassVar, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -23,6 +23,9 @@ class File(Component):
     """`type="filepath"` gives the function a path string; `type="bytes"` the file's bytes."""
 
     events = ("change", "upload")
+    handles_files = True
+    # The file name the API docs' snippets upload; subclasses name a file of their kind.
+    example_file_name: ClassVar[str] = "example.txt"
 
     def __init__(
         self,
@@ -68,6 +71,12 @@ class File(Component):
             return [ctx.file_output(v) for v in items]
         return ctx.file_output(value)
 
-    def example_value(self) -> Any:
-        ref = {"id": "<id from POST upload>"}
-        return [ref] if self.file_count == "multiple" else ref
+    # The docs' snippets upload a local file by name, so the example is a file name, and there is no default.
+    def api_example(self) -> Any:
+        return [self.example_file_name] if self.file_count == "multiple" else self.example_file_name
+
+    def api_default(self) -> Any:
+        return None
+
+    def api_file_kind(self) -> str | None:
+        return self.file_count

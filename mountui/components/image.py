@@ -9,6 +9,7 @@ from mountui.components.file import File
 
 class Image(File):
     events = ("change", "upload")
+    example_file_name = "example.png"
 
     def __init__(self, value: Any = None, *, height: int | None = None, **kwargs: Any) -> None:
         self.height = height

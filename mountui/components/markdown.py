@@ -19,5 +19,5 @@ class Markdown(Component):
     def postprocess(self, value: Any, ctx: Any) -> str:
         return render_markdown("" if value is None else str(value))
 
-    def example_value(self) -> Any:
+    def api_example(self) -> Any:
         return self.value or ""

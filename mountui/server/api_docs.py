@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from mountui._version import __version__
-from mountui.components import Component, File, Image
+from mountui.components import Component
 from mountui.errors import CallError
 from mountui.events import Dependency
 from mountui.http.responses import NO_STORE, JSONResponse
@@ -90,12 +90,6 @@ def _identifier(text: str, taken: set[str]) -> str:
     return name
 
 
-def _file_kind(component: Component) -> str | None:
-    if isinstance(component, File):
-        return "multiple" if component.file_count == "multiple" else "single"
-    return None
-
-
 def python_type(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> str:
     """A short, Python-flavoured name of a JSON Schema, for people reading the docs."""
     defs = defs if defs is not None else schema.get("$defs", {})
@@ -145,10 +139,7 @@ def _example_from_schema(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
 
 
 def _example(component: Component, schema: dict[str, Any]) -> Any:
-    if isinstance(component, File):
-        name = "example.png" if isinstance(component, Image) else "example.txt"
-        return [name] if component.file_count == "multiple" else name
-    value = component.example_value()
+    value = component.api_example()
     if value in (None, "", [], {}):
         return _example_from_schema(schema, schema.get("$defs", {}))
     return value
@@ -158,8 +149,8 @@ def _describe_value(component: Component, name: str, is_input: bool) -> Value:
     schema = component.json_schema()
     default: Any = None
     has_default = False
-    if is_input and not callable(component.value) and not isinstance(component, File):
-        default = component.initial_value(None)
+    if is_input:
+        default = component.api_default()
         has_default = default is not None
     return Value(
         name=name,
@@ -167,7 +158,7 @@ def _describe_value(component: Component, name: str, is_input: bool) -> Value:
         component=component.block_type,
         schema=schema,
         python_type=python_type(schema),
-        file=_file_kind(component),
+        file=component.api_file_kind(),
         has_default=has_default,
         default=default,
         example=_example(component, schema) if is_input else None,

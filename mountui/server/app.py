@@ -19,7 +19,7 @@ from mountui.auth.identity import ANONYMOUS, DependencySource, IdentitySource
 from mountui.auth.sessions import SessionManager, resolve_secret_keys
 from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
-from mountui.components import Component, File
+from mountui.components import Component
 from mountui.http.edge import Edge
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
@@ -61,7 +61,7 @@ class UIApp:
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
         self.pipeline = Pipeline(blocks, settings, self.store, self.files)
         self.assets = StaticAssets()
-        self.accepts_files = any(isinstance(c, File) for d in blocks.dependencies for c in d.inputs)
+        self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
         self.sessions: SessionManager | None = None
         if settings.auth is not None or settings.oauth is not None:

@@ -93,13 +93,12 @@ class Guard:
             scope["mountui.identity"] = ANONYMOUS
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
-            if reason:
-                # Another site made the browser send this (a form posting to api/, a hidden upload).
-                logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)
-                response = error_response(403, "cross_site", "requests from other sites are refused")
-                await response(scope, receive, send)
-                return
+        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS and reason:
+            # Another site made the browser send this (a form posting to api/, a hidden upload).
+            logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)
+            response = error_response(403, "cross_site", "requests from other sites are refused")
+            await response(scope, receive, send)
+            return
         try:
             identity = await self.authenticator.identify(request)  # type: ignore[arg-type]
         except Exception:

@@ -20,7 +20,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from mountui.blocks import Blocks
 from mountui.calling import iterate_results
-from mountui.components import Component, File
+from mountui.components import Component
 from mountui.errors import CallError, Error, OutputError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
@@ -109,7 +109,7 @@ class Pipeline:
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
         self._validators = {d.endpoint: _strict_tuple(d) for d in blocks.dependencies}
         self._has_files = {
-            d.endpoint: any(isinstance(c, File) for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
+            d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
         self.jobs: dict[str, Job] = {}
         self._finishing: set[asyncio.Task[None]] = set()

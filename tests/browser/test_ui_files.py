@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import io
+import wave
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -89,3 +91,42 @@ def test_several_files_at_once(open_app, page: Page) -> None:
     expect(page.get_by_role("link", name="b.txt")).to_be_visible()
     page.get_by_role("button", name="Count").click()
     expect(page.get_by_label("How many")).to_have_value("2")
+
+
+def half_second_wav() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes((i * 7) % 256 for i in range(8000)))  # 4000 frames: 0.5 s
+    return buffer.getvalue()
+
+
+def test_audio_uploads_and_plays_what_the_function_returns(open_app, page: Page, tmp_path: Path) -> None:
+    sound = half_second_wav()
+
+    def keep(path: str) -> str:
+        kept = tmp_path / "kept.wav"
+        kept.write_bytes(Path(path).read_bytes())
+        return str(kept)
+
+    with mu.Blocks() as demo:
+        voice = mu.Audio(label="Voice")
+        played = mu.Audio(label="Played")
+        mu.Button("Keep").click(keep, voice, played)
+    open_app(demo)
+    page.get_by_label("Voice").set_input_files(
+        files=[{"name": "tone.wav", "mimeType": "audio/wav", "buffer": sound}]
+    )
+    expect(page.locator("mountui-audio").first.get_by_role("link", name="tone.wav")).to_be_visible()
+    page.get_by_role("button", name="Keep").click()
+
+    player = page.locator("mountui-audio").nth(1).locator("audio")
+    expect(player).to_have_attribute("controls", "")
+    expect(player).to_have_attribute("aria-label", "kept.wav")
+    src = player.evaluate("audio => audio.currentSrc || audio.src")
+    assert page.request.get(src).body() == sound
+    # The browser itself loads it as sound: half a second long.
+    page.wait_for_function("audio => audio.readyState >= 1", arg=player.element_handle(), timeout=10_000)
+    assert abs(player.evaluate("audio => audio.duration") - 0.5) < 0.01

@@ -1,9 +1,10 @@
 // Accordion: a labelled section that opens and closes (a native <details>, so it works with the keyboard).
 
 import { h } from "../dom.js";
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
+import "./Accordion.css";
 
-export class Accordion extends Layout {
+export default class Accordion extends Layout {
   static tag = "mountui-accordion";
 
   render() {

@@ -2,9 +2,10 @@
 // page, so it stays under the mount path). Shows a busy state while the event it triggered runs.
 
 import { h } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./Button.css";
 
-export class Button extends Component {
+export default class Button extends Component {
   static tag = "mountui-button";
 
   render() {

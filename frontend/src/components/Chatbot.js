@@ -3,11 +3,12 @@
 // a message without `html` is shown as plain text.
 
 import { h, setTrustedHTML } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./Chatbot.css";
 
 const NEAR_BOTTOM_PX = 48;
 
-export class Chatbot extends Component {
+export default class Chatbot extends Component {
   static tag = "mountui-chatbot";
 
   render() {

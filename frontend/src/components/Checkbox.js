@@ -1,9 +1,10 @@
 // Checkbox: one boolean.
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./Checkbox.css";
 
-export class Checkbox extends Component {
+export default class Checkbox extends Component {
   static tag = "mountui-checkbox";
 
   render() {

@@ -1,8 +1,8 @@
 // Column: children stacked vertically; inside a Row, `scale` and `min_width` size it.
 
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
 
-export class Column extends Layout {
+export default class Column extends Layout {
   static tag = "mountui-column";
 
   render() {

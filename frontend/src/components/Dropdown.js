@@ -2,10 +2,11 @@
 // <select> to add more. Both are fully keyboard-usable without custom widgets.
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
-import { normalizeChoices } from "./choices.js";
+import { Component } from "./_shared/base.js";
+import { normalizeChoices } from "./_shared/choices.js";
+import "./Dropdown.css";
 
-export class Dropdown extends Component {
+export default class Dropdown extends Component {
   static tag = "mountui-dropdown";
 
   render() {

@@ -1,7 +1,7 @@
 // File: upload one or more files, or offer files the app returned for download.
 
-import { FileBase } from "./filebase.js";
+import { FileBase } from "./_shared/filebase.js";
 
-export class File_ extends FileBase {
+export default class File_ extends FileBase {
   static tag = "mountui-file";
 }

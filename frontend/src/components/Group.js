@@ -1,8 +1,8 @@
 // Group: children share one card, without gaps between them.
 
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
 
-export class Group extends Layout {
+export default class Group extends Layout {
   static tag = "mountui-group";
 
   render() {

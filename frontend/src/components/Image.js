@@ -1,9 +1,10 @@
 // Image: like File, with a preview. The image is loaded from its server URL (never from a client-made blob).
 
 import { h } from "../dom.js";
-import { FileBase } from "./filebase.js";
+import { FileBase } from "./_shared/filebase.js";
+import "./Image.css";
 
-export class Image_ extends FileBase {
+export default class Image_ extends FileBase {
   static tag = "mountui-image";
   noun = "image";
   article = "an image";

@@ -2,7 +2,8 @@
 // inserted as text.
 
 import { h } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./JSON.css";
 
 const FOLD_DEPTH = 3;
 
@@ -36,7 +37,7 @@ function tree(value, depth, key = null) {
   return details;
 }
 
-export class JSON_ extends Component {
+export default class JSON_ extends Component {
   static tag = "mountui-json";
 
   render() {

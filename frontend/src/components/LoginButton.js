@@ -2,11 +2,11 @@
 // linking to `props.logout_href`. Links are relative to the page. A non-empty value is used as the label.
 // The provider's profile picture is not shown: it lives on another host, and the page loads nothing from one.
 
-import { Button } from "./Button.js";
+import Button from "./Button.js";
 
 const PROVIDER_NAMES = { github: "GitHub", gitlab: "GitLab", huggingface: "Hugging Face" };
 
-export class LoginButton extends Button {
+export default class LoginButton extends Button {
   static tag = "mountui-login-button";
 
   render() {

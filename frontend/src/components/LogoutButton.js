@@ -1,8 +1,8 @@
 // LogoutButton: a link that ends the session (`props.href`, relative to the page).
 
-import { Button } from "./Button.js";
+import Button from "./Button.js";
 
-export class LogoutButton extends Button {
+export default class LogoutButton extends Button {
   static tag = "mountui-logout-button";
 
   href() {

@@ -1,9 +1,9 @@
 // Markdown: the server renders and sanitizes it; the value on the wire is that HTML.
 
 import { h, setTrustedHTML } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
 
-export class Markdown extends Component {
+export default class Markdown extends Component {
   static tag = "mountui-markdown";
 
   render() {

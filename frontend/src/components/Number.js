@@ -1,9 +1,9 @@
 // Number: a numeric input; an empty box is null on the wire. Enter submits.
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
 
-export class NumberInput extends Component {
+export default class NumberInput extends Component {
   static tag = "mountui-number";
 
   render() {

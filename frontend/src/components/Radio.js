@@ -1,10 +1,11 @@
 // Radio: one choice out of a few, as a fieldset of native radio buttons (arrow keys move between them).
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
-import { normalizeChoices } from "./choices.js";
+import { Component } from "./_shared/base.js";
+import { normalizeChoices } from "./_shared/choices.js";
+import "./Radio.css";
 
-export class Radio extends Component {
+export default class Radio extends Component {
   static tag = "mountui-radio";
 
   render() {

@@ -1,8 +1,8 @@
 // Row: children side by side; wraps to a column on narrow screens.
 
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
 
-export class Row extends Layout {
+export default class Row extends Layout {
   static tag = "mountui-row";
 
   render() {

@@ -2,9 +2,10 @@
 // `input` fires while dragging, `change` when the value is committed (release, or typing in the box).
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./Slider.css";
 
-export class Slider extends Component {
+export default class Slider extends Component {
   static tag = "mountui-slider";
 
   render() {

@@ -1,8 +1,9 @@
 // Tab: one panel of a Tabs layout; Tabs makes its tab button from `props.label`.
 
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
+import "./Tab.css";
 
-export class Tab extends Layout {
+export default class Tab extends Layout {
   static tag = "mountui-tab";
 
   render() {

@@ -1,9 +1,10 @@
 // Tabs: a tab list over Tab panels, following the WAI-ARIA tabs pattern (arrow keys, Home/End, one tab stop).
 
 import { h, uid } from "../dom.js";
-import { Layout } from "./base.js";
+import { Layout } from "./_shared/base.js";
+import "./Tabs.css";
 
-export class Tabs extends Layout {
+export default class Tabs extends Layout {
   static tag = "mountui-tabs";
 
   render() {

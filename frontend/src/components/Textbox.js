@@ -3,12 +3,13 @@
 // up to `max_lines`; an output box is always a textarea so that a long answer is never cut off.
 
 import { h, uid } from "../dom.js";
-import { Component } from "./base.js";
+import { Component } from "./_shared/base.js";
+import "./Textbox.css";
 
 const INPUT_TYPES = new Set(["text", "password", "email"]);
 const DEFAULT_MAX_LINES = 20;
 
-export class Textbox extends Component {
+export default class Textbox extends Component {
   static tag = "mountui-textbox";
 
   render() {

@@ -1,7 +1,8 @@
 // Examples: rows of sample input values from `config.examples`; choosing one fills in the inputs (as if the
 // user typed them, so `input` and `change` listeners run).
 
-import { h, uid } from "../dom.js";
+import { h, uid } from "../../dom.js";
+import "./examples.css";
 
 export function renderExamples(entry, app) {
   const targets = (entry.inputs || []).map((id) => app.component(id));

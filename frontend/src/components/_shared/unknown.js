@@ -1,6 +1,6 @@
 // Shown for a component type this frontend does not know (a newer server, or a custom component).
 
-import { h } from "../dom.js";
+import { h } from "../../dom.js";
 import { Component } from "./base.js";
 
 export class Unknown extends Component {

@@ -2,8 +2,8 @@
 // applies) built from its config entry `{id, type, props, value}`; it reads and writes its value in wire form
 // and reports user events to the app, which runs the dependencies listening to them.
 
-import { h, sameValue, uid } from "../dom.js";
-import { StatusView } from "../status.js";
+import { h, sameValue, uid } from "../../dom.js";
+import { StatusView } from "../../status.js";
 
 /** Shared by components and layouts: id, classes, visibility and flex sizing from common props. */
 function applyCommonProps(el, props) {

@@ -1,8 +1,9 @@
 // Shared by File and Image: a drop zone with a file picker, uploads to `upload` with a progress bar, and the
 // chosen or returned files with download links. The value is a file value, a list of them, or null.
 
-import { formatBytes, h, uid } from "../dom.js";
+import { formatBytes, h, uid } from "../../dom.js";
 import { Component } from "./base.js";
+import "./filebase.css";
 
 export class FileBase extends Component {
   noun = "file";
