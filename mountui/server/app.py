@@ -79,6 +79,12 @@ class UIApp:
         )
         self.app = Edge(Guard(self.router, self.authenticator, settings))
         self._static_config = self._build_static_config()
+        # Components whose default is a function (`value=fn`): called again for every page.
+        self._dynamic = [
+            b
+            for b in blocks.blocks.values()
+            if isinstance(b, Component) and callable(b.value) and not b.server_side
+        ]
         fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
         self.tabs = TabSessions.for_app(settings.secret_keys(), fingerprint)
         self._started = False
@@ -107,16 +113,11 @@ class UIApp:
             **self.blocks.extra_config(),
         }
 
-    def config_for(self, request: Request) -> dict[str, Any]:
+    async def config_for(self, request: Request) -> dict[str, Any]:
         identity = request.scope.get("mountui.identity", ANONYMOUS)
         config = dict(self._static_config)
-        dynamic = [
-            b
-            for b in self.blocks.blocks.values()
-            if isinstance(b, Component) and callable(b.value) and not b.server_side
-        ]
-        if dynamic:
-            values = {b.id: b.initial_value(None) for b in dynamic}
+        if self._dynamic:
+            values = await self.pipeline.initial_values(self._dynamic)
             config["components"] = [
                 {**c, "value": values[c["id"]]} if c["id"] in values else c for c in config["components"]
             ]

@@ -19,7 +19,7 @@ import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from mountui.blocks import Blocks
-from mountui.calling import iterate_results
+from mountui.calling import call_callback, iterate_results
 from mountui.components import Component
 from mountui.errors import CallError, Error, OutputError
 from mountui.events import Dependency
@@ -84,7 +84,7 @@ def _strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
     return TypeAdapter(tuple[types] if types else tuple[()], config=ConfigDict(strict=True))  # type: ignore[valid-type]
 
 
-def _to_wire(component: Component, value: Any, ctx: CallContext) -> Any:
+def _to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
     """One output value on the wire, or an OutputError naming the output: here, inside the call's error
     handling, so a value that cannot be sent ends the call with an error event, never a cut response."""
     try:
@@ -147,6 +147,22 @@ class Pipeline:
                 where = "".join(f"[{p}]" for p in err["loc"][1:])
                 problems.append(f"{label}{where}: {err['msg']}")
             raise CallError(400, "validation_error", "; ".join(problems)) from None
+
+    # --- values of components whose default is a function ---
+    async def initial_values(self, components: list[Component]) -> dict[int, Any]:
+        """Call each `value=fn` as every user function is called (async on the loop, sync in a worker
+        thread, never blocking the page's other requests) and convert it like an output. One that fails is
+        logged and leaves its component empty: the page still opens."""
+
+        async def one(component: Component) -> Any:
+            try:
+                return _to_wire(component, await call_callback(component.value), None)
+            except Exception:
+                logger.exception("mountui: the default value of %s raised", component.api_label())
+                return None
+
+        values = await asyncio.gather(*(one(c) for c in components))
+        return {c.id: v for c, v in zip(components, values, strict=True)}
 
     # --- starting a call ---
     async def start(self, dep: Dependency, values: list[Any], caller: Caller, *, stream: bool = True) -> Job:

@@ -73,12 +73,12 @@ class Routes:
 
     # --- the page and its configuration ---
     async def page(self, request: Request) -> Response:
-        config = self.ui.config_for(request)
+        config = await self.ui.config_for(request)
         headers = {**SECURITY_HEADERS, "Content-Security-Policy": self.ui.page_csp(PAGE_CSP), **NO_STORE}
         return HTMLResponse(render_page(config, self.ui.assets), headers=headers)
 
     async def config(self, request: Request) -> Response:
-        return JSONResponse(self.ui.config_for(request), headers=NO_STORE)
+        return JSONResponse(await self.ui.config_for(request), headers=NO_STORE)
 
     # --- calls ---
     async def call(self, request: Request) -> Response:

@@ -147,7 +147,7 @@ def test_a_value_that_is_not_json_ends_a_stream_with_an_error_event(live, http, 
 def test_an_unexpected_error_is_json_for_the_api_and_a_page_for_browsers(live_app, http, demo):
     base, app = live_app(demo)
 
-    def broken(request):
+    async def broken(request):
         raise RuntimeError("a bug in the server")
 
     app.config_for = broken
