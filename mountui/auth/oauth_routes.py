@@ -89,18 +89,18 @@ class OAuthSource(IdentitySource):
         loaded = await self.sessions.load_own(request, SESSION_KIND)
         if loaded is None:
             return None
-        session_id, record = loaded
+        login_session_id, record = loaded
         if self._expired(record["token"]):
             refreshed = await self._refresh(request)
             if refreshed is None:
                 return None
             record = refreshed
         else:
-            await self.sessions.touch(session_id, record)
+            await self.sessions.touch(login_session_id, record)
         token = record["token"]
         return Identity(
             username=record["username"],
-            session_id=session_id,
+            login_session_id=login_session_id,
             oauth_profile=OAuthProfile(record["profile"]),
             oauth_token=OAuthToken(
                 token=token["access_token"], scopes=token["scope"].split(), expires_at=token["expires_at"]
@@ -119,7 +119,7 @@ class OAuthSource(IdentitySource):
             loaded = await self.sessions.load(request)
             if loaded is None:
                 return None  # ended meanwhile
-            session_id, record = loaded
+            login_session_id, record = loaded
             if not self._expired(record["token"]):
                 return record  # renewed by a concurrent request
             username, name = record["username"], self.oauth.name
@@ -129,7 +129,7 @@ class OAuthSource(IdentitySource):
                     name,
                     username,
                 )
-                await self.sessions.end(request, session_id, username, all_sessions=False)
+                await self.sessions.end(request, login_session_id, username, all_sessions=False)
                 return None
             try:
                 record["token"] = await self.provider.refresh(record["token"])
@@ -143,10 +143,10 @@ class OAuthSource(IdentitySource):
                     username,
                     describe(exc),
                 )
-                await self.sessions.end(request, session_id, username, all_sessions=False)
+                await self.sessions.end(request, login_session_id, username, all_sessions=False)
                 return None
             record["last_seen"] = time.time()
-            await self.sessions.update(session_id, record)
+            await self.sessions.update(login_session_id, record)
             logger.info("mountui: refreshed the %s access token of %s", name, username)
             return record
 

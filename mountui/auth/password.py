@@ -152,9 +152,9 @@ class PasswordSource(IdentitySource):
         loaded = await self.sessions.load_own(request, SESSION_KIND)
         if loaded is None:
             return None
-        session_id, record = loaded
-        await self.sessions.touch(session_id, record)
-        return Identity(username=record["username"], session_id=session_id)
+        login_session_id, record = loaded
+        await self.sessions.touch(login_session_id, record)
+        return Identity(username=record["username"], login_session_id=login_session_id)
 
     def routes(self) -> list[Route]:
         return [

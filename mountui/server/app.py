@@ -25,7 +25,7 @@ from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes, error_handlers
 from mountui.server.static import StaticAssets
-from mountui.server.tab_sessions import TabSessions
+from mountui.server.tab_ids import TabIds
 from mountui.settings import Settings, make_settings
 from mountui.store import MemoryStore, Store
 
@@ -79,7 +79,7 @@ class UIApp:
         self.app = Guard(self.router, self.authenticator, settings)
         self._static_config = self._build_static_config()
         fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
-        self.tabs = TabSessions.for_app(settings.secret_keys(), fingerprint)
+        self.tabs = TabIds.for_app(settings.secret_keys(), fingerprint)
         self._started = False
 
     # --- configuration for the page ---
