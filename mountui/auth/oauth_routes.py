@@ -13,7 +13,6 @@ import hmac
 import html
 import logging
 import secrets
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -110,7 +109,7 @@ class OAuthSource(IdentitySource):
     # --- access tokens ---
     def _expired(self, token: dict[str, Any]) -> bool:
         expires_at = token.get("expires_at")
-        return expires_at is not None and expires_at - self.oauth.refresh_leeway <= time.time()
+        return expires_at is not None and expires_at - self.oauth.refresh_leeway <= self.sessions.clock()
 
     async def _refresh(self, request: Request) -> dict[str, Any] | None:
         """Renew the access token with the refresh token; without one, or when refused, the session ends."""
@@ -145,7 +144,7 @@ class OAuthSource(IdentitySource):
                 )
                 await self.sessions.end(request, login_session_id, username, all_sessions=False)
                 return None
-            record["last_seen"] = time.time()
+            record["last_seen"] = self.sessions.clock()
             await self.sessions.update(login_session_id, record)
             logger.info("mountui: refreshed the %s access token of %s", name, username)
             return record

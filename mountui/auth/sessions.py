@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -47,14 +47,35 @@ def resolve_secret_keys(settings: Settings) -> list[str]:
     return keys
 
 
+def _signer_on(clock: Callable[[], float]) -> type[TimestampSigner]:
+    class ClockedSigner(TimestampSigner):
+        # The cookie's signed age is measured on the same clock as the session record's.
+        def get_timestamp(self) -> int:
+            return int(clock())
+
+    return ClockedSigner
+
+
 class SessionManager:
-    def __init__(self, store: Store, settings: Settings, secret_keys: list[str]) -> None:
+    """`clock` (wall-clock seconds, `time.time` by default) decides expiry and "last seen"."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        secret_keys: list[str],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = store
+        self.clock = clock
         self.settings = settings
         self.max_age = settings.session_max_age
         self.secret_keys = secret_keys
         # itsdangerous signs with the last key and accepts any of them.
-        self.serializer = URLSafeTimedSerializer(secret_keys, salt="mountui.session")
+        self.serializer = URLSafeTimedSerializer(
+            secret_keys, salt="mountui.session", signer=_signer_on(clock)
+        )
         # Called with the ids of ended sessions (the app ends their running calls and open streams).
         self.on_end: list[Callable[[set[str]], None]] = []
 
@@ -81,7 +102,7 @@ class SessionManager:
         self, request: Request, response: Response, username: str, data: dict[str, Any] | None = None
     ) -> str:
         login_session_id = secrets.token_urlsafe(32)
-        now = time.time()
+        now = self.clock()
         record = {"username": username, "created": now, "last_seen": now, **(data or {})}
         await self.store.set(f"session:{login_session_id}", record, ttl=self.max_age)
         await self.store.set_add(self._user_key(request, username), login_session_id, ttl=self.max_age)
@@ -120,7 +141,7 @@ class SessionManager:
         record = await self.store.get(f"session:{login_session_id}")
         if record is None:
             return None  # ended by logout, revoked, or expired
-        if time.time() - record["created"] > self.max_age:
+        if self.clock() - record["created"] > self.max_age:
             await self.store.delete(f"session:{login_session_id}")
             return None
         return login_session_id, record
@@ -137,8 +158,8 @@ class SessionManager:
 
     async def touch(self, login_session_id: str, record: dict[str, Any]) -> None:
         """Note that the session was used, at most once a minute (a write per request would be waste)."""
-        if time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
-            await self.update(login_session_id, {**record, "last_seen": time.time()})
+        if self.clock() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
+            await self.update(login_session_id, {**record, "last_seen": self.clock()})
 
     async def replace(
         self, request: Request, response: Response, username: str, kind: str, data: dict[str, Any]
@@ -151,7 +172,7 @@ class SessionManager:
         return await self.create(request, response, username, record)
 
     async def update(self, login_session_id: str, record: dict[str, Any]) -> None:
-        remaining = self.max_age - (time.time() - record["created"])
+        remaining = self.max_age - (self.clock() - record["created"])
         if remaining > 0:
             await self.store.set(f"session:{login_session_id}", record, ttl=remaining)
 
