@@ -65,7 +65,7 @@ class OAuthSource(IdentitySource):
         self.required = oauth.login_required(settings.require_login)
         self.sessions = sessions
         self.flow_serializer = URLSafeTimedSerializer(sessions.secret_keys, salt="mountui.oauth-flow")
-        self.provider = ProviderClient(oauth)
+        self.provider = ProviderClient(oauth, clock=sessions.clock)
         self._refresh_lock: asyncio.Lock | None = None
 
     # --- IdentitySource ---
