@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import serving
+from inprocess import serving
 
 import mountui
 from mountui.errors import ConfigError

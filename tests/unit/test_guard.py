@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import serving
+from inprocess import serving
 from starlette.requests import Request
 
 import mountui

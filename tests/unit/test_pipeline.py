@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import caller, events_of, names, serving
+from inprocess import caller, events_of, names, serving
 from support.clock import FakeClock
 
 import mountui

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import serving
+from inprocess import serving
 from support.clock import FakeClock
 
 import mountui
