@@ -1,6 +1,7 @@
 """The app description: Blocks, the tree of components and layouts, and its event listeners.
 
-Nothing here knows about HTTP; the server reads a Blocks through `config()` and its dependencies.
+Nothing here knows about HTTP; the server reads a Blocks through its tree (`blocks`, `layout()`,
+`extra_config()`) and its dependencies.
 """
 
 from __future__ import annotations
@@ -166,8 +167,3 @@ class Blocks(BlockContext):
     def extra_config(self) -> dict[str, Any]:
         """Keys added to the page configuration by subclasses (Interface adds `examples`)."""
         return {}
-
-    def wire_components(self) -> list[Any]:
-        from mountui.components.base import Component
-
-        return [b for b in self.blocks.values() if isinstance(b, Component)]

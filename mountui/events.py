@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mountui.blocks import Block, Blocks, current_root
@@ -32,7 +32,6 @@ class Dependency:
     concurrency_limit: ConcurrencyLimit = "default"
     concurrency_id: str | None = None
     description: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def wire_inputs(self) -> list[Component]:

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from support.browser import CHROMIUM_PATH, PageWatch, SharedBrowser, artifact_path
 from support.caddy import CADDY_PATH, CaddyProcess
+from support.clock import FakeClock
 from support.nginx import NGINX_PATH, NginxProcess
 from support.programs import require_program
 from support.redis import REDIS_SERVER, RedisProcess
@@ -52,6 +53,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _test_failed(item: pytest.Item) -> bool:
     reports = item.stash.get(_reports, {})
     return any(report.failed for report in reports.values())
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock that moves only when the test says: ``build_app(demo, clock=clock)``, ``clock.advance(61)``."""
+    return FakeClock()
 
 
 # -- servers -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ logger = logging.getLogger("mountui.auth")
 @dataclass(frozen=True)
 class Identity:
     username: str | None = None
-    session_id: str | None = None  # the login session (password or OAuth), not the browser-tab session
+    login_session_id: str | None = None  # the sign-in (password or OAuth), not the browser tab
     oauth_profile: Any = None
     oauth_token: Any = None
 

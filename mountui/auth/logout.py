@@ -59,8 +59,8 @@ class LogoutRoutes:
     async def _sign_out(self, request: Request, all_sessions: bool) -> Response:
         loaded = await self.sessions.load(request)
         if loaded is not None:
-            session_id, record = loaded
-            await self.sessions.end(request, session_id, record["username"], all_sessions)
+            login_session_id, record = loaded
+            await self.sessions.end(request, login_session_id, record["username"], all_sessions)
             which = "every session" if all_sessions else "one session"
             logger.info("mountui: %r signed out (%s)", record["username"][:64], which)
         location = public_base_path(request.scope) + "/login"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from mountui.errors import MountUIError
@@ -34,12 +35,13 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def token_record(token: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def token_record(token: dict[str, Any], now: float, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the session keeps of a token response (never the ID token, never sent to the browser)."""
     previous = previous or {}
     expires_at = token.get("expires_at")
-    if expires_at is None and token.get("expires_in") is not None:
-        expires_at = time.time() + float(token["expires_in"])
+    if token.get("expires_in") is not None:
+        # Counted from `now` on the clock that later decides the token is due, not from authlib's reading.
+        expires_at = now + float(token["expires_in"])
     return {
         "access_token": token["access_token"],
         "refresh_token": token.get("refresh_token") or previous.get("refresh_token"),
@@ -52,10 +54,11 @@ def token_record(token: dict[str, Any], previous: dict[str, Any] | None = None) 
 class ProviderClient:
     """One provider: start a sign-in, redeem its code, refresh an access token."""
 
-    def __init__(self, oauth: OAuth) -> None:
+    def __init__(self, oauth: OAuth, *, clock: Callable[[], float] = time.time) -> None:
         from authlib.integrations.starlette_client import OAuth as AuthlibOAuth
 
         self.oauth = oauth
+        self.clock = clock
         self.client: Any = AuthlibOAuth().register(
             name="mountui",
             client_id=oauth.client_id,
@@ -110,7 +113,7 @@ class ProviderClient:
         if metadata.get("userinfo_endpoint"):
             claims = {**await self._userinfo(token, claims["sub"]), **claims}
         profile = {key: value for key, value in claims.items() if key not in _TOKEN_CLAIMS}
-        return profile, token_record(token, {"scope": " ".join(self.oauth.scopes)})
+        return profile, token_record(token, self.clock(), {"scope": " ".join(self.oauth.scopes)})
 
     async def _userinfo(self, token: dict[str, Any], subject: str) -> dict[str, Any]:
         """Claims a conforming provider serves only at userinfo (name, email, ...); the ID token's win."""
@@ -131,4 +134,4 @@ class ProviderClient:
         answer = await self.client.fetch_access_token(
             grant_type="refresh_token", refresh_token=token["refresh_token"]
         )
-        return token_record(answer, token)
+        return token_record(answer, self.clock(), token)

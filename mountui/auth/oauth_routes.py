@@ -13,7 +13,6 @@ import hmac
 import html
 import logging
 import secrets
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -67,7 +66,7 @@ class OAuthSource(IdentitySource):
         self.required = oauth.login_required(settings.require_login)
         self.sessions = sessions
         self.flow_serializer = URLSafeTimedSerializer(sessions.secret_keys, salt="mountui.oauth-flow")
-        self.provider = ProviderClient(oauth)
+        self.provider = ProviderClient(oauth, clock=sessions.clock)
         self._refresh_lock: asyncio.Lock | None = None
 
     # --- IdentitySource ---
@@ -90,18 +89,18 @@ class OAuthSource(IdentitySource):
         loaded = await self.sessions.load_own(request, SESSION_KIND)
         if loaded is None:
             return None
-        session_id, record = loaded
+        login_session_id, record = loaded
         if self._expired(record["token"]):
             refreshed = await self._refresh(request)
             if refreshed is None:
                 return None
             record = refreshed
         else:
-            await self.sessions.touch(session_id, record)
+            await self.sessions.touch(login_session_id, record)
         token = record["token"]
         return Identity(
             username=record["username"],
-            session_id=session_id,
+            login_session_id=login_session_id,
             oauth_profile=OAuthProfile(record["profile"]),
             oauth_token=OAuthToken(
                 token=token["access_token"], scopes=token["scope"].split(), expires_at=token["expires_at"]
@@ -111,7 +110,7 @@ class OAuthSource(IdentitySource):
     # --- access tokens ---
     def _expired(self, token: dict[str, Any]) -> bool:
         expires_at = token.get("expires_at")
-        return expires_at is not None and expires_at - self.oauth.refresh_leeway <= time.time()
+        return expires_at is not None and expires_at - self.oauth.refresh_leeway <= self.sessions.clock()
 
     async def _refresh(self, request: Request) -> dict[str, Any] | None:
         """Renew the access token with the refresh token; without one, or when refused, the session ends."""
@@ -120,7 +119,7 @@ class OAuthSource(IdentitySource):
             loaded = await self.sessions.load(request)
             if loaded is None:
                 return None  # ended meanwhile
-            session_id, record = loaded
+            login_session_id, record = loaded
             if not self._expired(record["token"]):
                 return record  # renewed by a concurrent request
             username, name = record["username"], self.oauth.name
@@ -130,7 +129,7 @@ class OAuthSource(IdentitySource):
                     name,
                     username,
                 )
-                await self.sessions.end(request, session_id, username, all_sessions=False)
+                await self.sessions.end(request, login_session_id, username, all_sessions=False)
                 return None
             try:
                 record["token"] = await self.provider.refresh(record["token"])
@@ -144,10 +143,10 @@ class OAuthSource(IdentitySource):
                     username,
                     describe(exc),
                 )
-                await self.sessions.end(request, session_id, username, all_sessions=False)
+                await self.sessions.end(request, login_session_id, username, all_sessions=False)
                 return None
-            record["last_seen"] = time.time()
-            await self.sessions.update(session_id, record)
+            record["last_seen"] = self.sessions.clock()
+            await self.sessions.update(login_session_id, record)
             logger.info("mountui: refreshed the %s access token of %s", name, username)
             return record
 

@@ -97,14 +97,17 @@ class CredentialsChecker:
 class LoginThrottle:
     """Failed sign-ins counted per username and per client address; past the limit, a lock for a while."""
 
-    def __init__(self, store: Store, max_attempts: int, window: float) -> None:
+    def __init__(
+        self, store: Store, max_attempts: int, window: float, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store = store
+        self.clock = clock  # wall-clock seconds: lock ends are kept in the store, shared by workers
         self.max_attempts = max_attempts
         self.window = window
 
     async def locked_for(self, keys: Sequence[str]) -> int:
         """Seconds until all of `keys` may try again (0: now)."""
-        now, wait = time.time(), 0
+        now, wait = self.clock(), 0
         for key in keys:
             until = await self.store.get(f"{key}:locked-until")
             if isinstance(until, int | float) and until > now:
@@ -117,7 +120,7 @@ class LoginThrottle:
         for key in keys:
             count = await self.store.incr(key, ttl=self.window)
             if count == self.max_attempts:
-                await self.store.set(f"{key}:locked-until", time.time() + self.window, ttl=self.window)
+                await self.store.set(f"{key}:locked-until", self.clock() + self.window, ttl=self.window)
             over = over or count > self.max_attempts
         return over
 
@@ -143,7 +146,9 @@ class PasswordSource(IdentitySource):
         self.checker = CredentialsChecker(settings.auth)
         self.store = store
         self.sessions = sessions
-        self.throttle = LoginThrottle(self.store, settings.max_login_attempts, settings.login_attempt_window)
+        self.throttle = LoginThrottle(
+            self.store, settings.max_login_attempts, settings.login_attempt_window, clock=sessions.clock
+        )
         self.message_html = render_markdown(settings.auth_message or "")
         self.logout = LogoutRoutes(self.sessions)
 
@@ -152,9 +157,9 @@ class PasswordSource(IdentitySource):
         loaded = await self.sessions.load_own(request, SESSION_KIND)
         if loaded is None:
             return None
-        session_id, record = loaded
-        await self.sessions.touch(session_id, record)
-        return Identity(username=record["username"], session_id=session_id)
+        login_session_id, record = loaded
+        await self.sessions.touch(login_session_id, record)
+        return Identity(username=record["username"], login_session_id=login_session_id)
 
     def routes(self) -> list[Route]:
         return [

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -48,14 +48,35 @@ def resolve_secret_keys(settings: Settings) -> list[str]:
     return keys
 
 
+def _signer_on(clock: Callable[[], float]) -> type[TimestampSigner]:
+    class ClockedSigner(TimestampSigner):
+        # The cookie's signed age is measured on the same clock as the session record's.
+        def get_timestamp(self) -> int:
+            return int(clock())
+
+    return ClockedSigner
+
+
 class SessionManager:
-    def __init__(self, store: Store, settings: Settings, secret_keys: list[str]) -> None:
+    """`clock` (wall-clock seconds, `time.time` by default) decides expiry and "last seen"."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        secret_keys: list[str],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store = store
+        self.clock = clock
         self.settings = settings
         self.max_age = settings.session_max_age
         self.secret_keys = secret_keys
         # itsdangerous signs with the last key and accepts any of them.
-        self.serializer = URLSafeTimedSerializer(secret_keys, salt="mountui.session")
+        self.serializer = URLSafeTimedSerializer(
+            secret_keys, salt="mountui.session", signer=_signer_on(clock)
+        )
         # Called with the ids of ended sessions (the app ends their running calls and open streams).
         self.on_end: list[Callable[[set[str]], None]] = []
 
@@ -81,13 +102,13 @@ class SessionManager:
     async def create(
         self, request: Request, response: Response, username: str, data: dict[str, Any] | None = None
     ) -> str:
-        session_id = secrets.token_urlsafe(32)
-        now = time.time()
+        login_session_id = secrets.token_urlsafe(32)
+        now = self.clock()
         record = {"username": username, "created": now, "last_seen": now, **(data or {})}
-        await self.store.set(f"session:{session_id}", record, ttl=self.max_age)
-        await self.store.set_add(self._user_key(request, username), session_id, ttl=self.max_age)
-        self._set_cookie(request, response, session_id)
-        return session_id
+        await self.store.set(f"session:{login_session_id}", record, ttl=self.max_age)
+        await self.store.set_add(self._user_key(request, username), login_session_id, ttl=self.max_age)
+        self._set_cookie(request, response, login_session_id)
+        return login_session_id
 
     def _cookie_attributes(self, request: Request) -> dict[str, Any]:
         # Embedded in other sites (allowed_origins): the cookie must travel cross-site, so SameSite=None,
@@ -101,11 +122,11 @@ class SessionManager:
             "partitioned": embedded,
         }
 
-    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
+    def _set_cookie(self, request: Request, response: Response, login_session_id: str) -> None:
         set_cookie(
             response,
             self.cookie_name(request),
-            self.serializer.dumps(session_id),
+            self.serializer.dumps(login_session_id),
             max_age=int(self.max_age),
             **self._cookie_attributes(request),
         )
@@ -115,17 +136,17 @@ class SessionManager:
         if not raw:
             return None
         try:
-            session_id = self.serializer.loads(raw, max_age=self.max_age)
+            login_session_id = self.serializer.loads(raw, max_age=self.max_age)
         except BadSignature:
             logger.info("mountui: refused a session cookie with a bad or expired signature")
             return None
-        record = await self.store.get(f"session:{session_id}")
+        record = await self.store.get(f"session:{login_session_id}")
         if record is None:
             return None  # ended by logout, revoked, or expired
-        if time.time() - record["created"] > self.max_age:
-            await self.store.delete(f"session:{session_id}")
+        if self.clock() - record["created"] > self.max_age:
+            await self.store.delete(f"session:{login_session_id}")
             return None
-        return session_id, record
+        return login_session_id, record
 
     async def load_own(self, request: Request, kind: str) -> tuple[str, dict[str, Any]] | None:
         """This request's session if it was made by mechanism `kind` for this UI; None otherwise (a
@@ -137,10 +158,10 @@ class SessionManager:
             return None
         return loaded
 
-    async def touch(self, session_id: str, record: dict[str, Any]) -> None:
+    async def touch(self, login_session_id: str, record: dict[str, Any]) -> None:
         """Note that the session was used, at most once a minute (a write per request would be waste)."""
-        if time.time() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
-            await self.update(session_id, {**record, "last_seen": time.time()})
+        if self.clock() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:
+            await self.update(login_session_id, {**record, "last_seen": self.clock()})
 
     async def replace(
         self, request: Request, response: Response, username: str, kind: str, data: dict[str, Any]
@@ -152,20 +173,20 @@ class SessionManager:
         record = {"kind": kind, "mount": self.app_key(request), **data}
         return await self.create(request, response, username, record)
 
-    async def update(self, session_id: str, record: dict[str, Any]) -> None:
-        remaining = self.max_age - (time.time() - record["created"])
+    async def update(self, login_session_id: str, record: dict[str, Any]) -> None:
+        remaining = self.max_age - (self.clock() - record["created"])
         if remaining > 0:
-            await self.store.set(f"session:{session_id}", record, ttl=remaining)
+            await self.store.set(f"session:{login_session_id}", record, ttl=remaining)
 
     def _user_key(self, request: Request, username: str) -> str:
         # Per mounted UI: signing out of one UI does not sign the same user out of another sharing the store.
         return f"user-sessions:{self.cookie_name(request)}:{username}"
 
-    async def end(self, request: Request, session_id: str, username: str, all_sessions: bool) -> None:
+    async def end(self, request: Request, login_session_id: str, username: str, all_sessions: bool) -> None:
         """End this session, or every session of the user in this UI (all browsers, all devices)."""
         key = self._user_key(request, username)
         ids = await self.store.set_members(key) if all_sessions else set()
-        ids.add(session_id)
+        ids.add(login_session_id)
         for sid in ids:
             await self.store.delete(f"session:{sid}")
             await self.store.set_remove(key, sid)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes, error_handlers
 from mountui.server.static import StaticAssets
-from mountui.server.tab_sessions import TabSessions
+from mountui.server.tab_ids import TabIds
 from mountui.settings import Settings, make_settings
 from mountui.store import MemoryStore, Store
 
@@ -52,10 +53,13 @@ def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
 class UIApp:
     """The ASGI app of one mounted UI. Everything it serves goes through `Guard`."""
 
-    def __init__(self, blocks: Blocks, settings: Settings) -> None:
+    def __init__(
+        self, blocks: Blocks, settings: Settings, *, clock: Callable[[], float] | None = None
+    ) -> None:
+        # `clock` decides what expires (sign-ins, throttling, the default store); tests pass one they turn.
         self.blocks = blocks
         self.settings = settings
-        self.store: Store = settings.store or MemoryStore()
+        self.store: Store = settings.store or (MemoryStore(clock=clock) if clock else MemoryStore())
         if keys := settings.secret_keys():
             self.store.use_app_secret(keys[-1])
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
@@ -66,7 +70,9 @@ class UIApp:
         self.sessions: SessionManager | None = None
         if settings.auth is not None or settings.oauth is not None:
             # One login-session manager for every sign-in mechanism of this app: one cookie, one registry.
-            self.sessions = SessionManager(self.store, settings, resolve_secret_keys(settings))
+            self.sessions = SessionManager(
+                self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
+            )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
@@ -86,7 +92,7 @@ class UIApp:
             if isinstance(b, Component) and callable(b.value) and not b.server_side
         ]
         fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
-        self.tabs = TabSessions.for_app(settings.secret_keys(), fingerprint)
+        self.tabs = TabIds.for_app(settings.secret_keys(), fingerprint)
         self._started = False
 
     # --- configuration for the page ---
@@ -177,6 +183,6 @@ class UIApp:
                 return
 
 
-def build_app(blocks: Blocks, **settings: Any) -> UIApp:
+def build_app(blocks: Blocks, *, clock: Callable[[], float] | None = None, **settings: Any) -> UIApp:
     """The ASGI app serving `blocks`, with settings validated once (a misspelt one fails here)."""
-    return UIApp(blocks, make_settings(settings))
+    return UIApp(blocks, make_settings(settings), clock=clock)

@@ -35,15 +35,15 @@ logger = logging.getLogger("mountui")
 
 @dataclass
 class Caller:
-    """Who is calling, resolved once per request by the guard."""
+    """Who is calling: the identity the guard resolved, and the browser tab the call comes from."""
 
     username: str | None
-    session_id: str | None
+    tab_id: str | None  # State lives per tab; None for stateless API calls
     request: Any  # starlette Request
     base_path: str  # public path of the mounted app, for file URLs
     oauth_profile: Any = None
     oauth_token: Any = None
-    login_session: str | None = None  # the sign-in session (password or OAuth) the call runs under
+    login_session_id: str | None = None  # the sign-in (password or OAuth) the call runs under
 
 
 @dataclass(eq=False)
@@ -58,7 +58,7 @@ class Job:
     readers: int = 0
     cancel_timer: asyncio.TimerHandle | None = None
     progress: ProgressRelay | None = None
-    login_session: str | None = None
+    login_session_id: str | None = None
     started: bool = False
     closing: bool = False
     finished: bool = False
@@ -181,7 +181,7 @@ class Pipeline:
             gate=gate,
             wait=wait,
             logged=stream,
-            login_session=caller.login_session,
+            login_session_id=caller.login_session_id,
         )
         self.jobs[job.event_id] = job
         # The log exists before anyone reads it: its first event is written here, not by the task.
@@ -279,7 +279,7 @@ class Pipeline:
             job.progress = ProgressRelay(lambda update: self._emit(job, "progress", update))
             progress = progress._bind(job.progress.report)
         injected = {
-            "request": Request(caller.request, username=caller.username, session_id=caller.session_id),
+            "request": Request(caller.request, username=caller.username, session_id=caller.tab_id),
             "progress": progress,
             "oauth_profile": caller.oauth_profile,
             "oauth_token": caller.oauth_token,
@@ -320,7 +320,7 @@ class Pipeline:
 
         return await anyio.to_thread.run_sync(convert) if threaded else convert()
 
-    # --- State, per browser session ---
+    # --- State, per browser tab ---
     async def _load_state(self, dep: Dependency, caller: Caller) -> dict[int, Any]:
         needed = [c for c in dep.inputs if c.server_side]
         if not needed:
@@ -330,15 +330,15 @@ class Pipeline:
         return {c.id: values[c.id] if c.id in values else c.default() for c in needed}  # type: ignore[attr-defined]
 
     async def _state_record(self, caller: Caller) -> dict[str, Any] | None:
-        if not caller.session_id:
+        if not caller.tab_id:
             return None
-        record = await self.store.get(f"state:{caller.session_id}")
+        record = await self.store.get(f"state:{caller.tab_id}")
         if record is not None and not secrets.compare_digest(record["owner"] or "", caller.username or ""):
             raise CallError(403, "forbidden", "this session belongs to another user")
         return record
 
     async def _save_state(self, caller: Caller, updates: dict[int, Any]) -> None:
-        if not caller.session_id:
+        if not caller.tab_id:
             return  # a stateless API call: State starts from its default every time
         record = await self._state_record(caller) or {"owner": caller.username, "values": {}}
         values = {**record["values"], **updates}
@@ -353,7 +353,7 @@ class Pipeline:
                 f"State grew to {size} bytes, over state_max_size ({self.settings.state_max_size})",
             )
         await self.store.set(
-            f"state:{caller.session_id}",
+            f"state:{caller.tab_id}",
             {"owner": caller.username, "values": values},
             ttl=self.settings.state_ttl,
         )
@@ -395,10 +395,10 @@ class Pipeline:
         self._finishing.add(task)
         task.add_done_callback(self._finishing.discard)
 
-    def end_login_sessions(self, session_ids: set[str]) -> None:
+    def end_login_sessions(self, login_session_ids: set[str]) -> None:
         """Signing out ends the calls (and so the open streams) of the ended sessions, in this process."""
         for job in list(self.jobs.values()):
-            if job.login_session is not None and job.login_session in session_ids:
+            if job.login_session_id is not None and job.login_session_id in login_session_ids:
                 self.cancel(job)
 
     async def shutdown(self) -> None:

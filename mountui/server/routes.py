@@ -22,25 +22,25 @@ from mountui.server.api_docs import ApiDocs
 from mountui.server.files import StoredFile, served_type
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.pipeline import Caller, Job
-from mountui.server.tab_sessions import TabSessions
+from mountui.server.tab_ids import TabIds
 
 if TYPE_CHECKING:
     from mountui.server.app import UIApp
 
 
-def caller_for(request: Request, tabs: TabSessions) -> Caller:
+def caller_for(request: Request, tabs: TabIds) -> Caller:
     identity = request.scope.get("mountui.identity", ANONYMOUS)
-    session_id = request.headers.get("x-mountui-session")
-    if session_id is not None and not tabs.verify(session_id):
+    tab_id = request.headers.get("x-mountui-session")
+    if tab_id is not None and not tabs.verify(tab_id):
         raise CallError(400, "invalid_session", "X-MountUI-Session is not a session id issued by this app")
     return Caller(
         username=identity.username,
-        session_id=session_id,
+        tab_id=tab_id,
         request=request,
         base_path=public_base_path(request.scope),
         oauth_profile=identity.oauth_profile,
         oauth_token=identity.oauth_token,
-        login_session=identity.session_id,
+        login_session_id=identity.login_session_id,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import time
+from collections.abc import Callable
 from typing import Any
 
 from mountui.store.base import Store
@@ -27,7 +28,10 @@ class _Log:
 
 
 class MemoryStore(Store):
-    def __init__(self) -> None:
+    """`clock` (seconds, monotonic by default) decides expiry; tests pass one they can turn."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._values: dict[str, tuple[Any, float | None]] = {}
         self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
         self._logs: dict[str, _Log] = {}
@@ -42,13 +46,13 @@ class MemoryStore(Store):
 
     def _live(self, key: str) -> tuple[Any, float | None] | None:
         entry = self._values.get(key)
-        if entry is not None and entry[1] is not None and entry[1] <= time.monotonic():
+        if entry is not None and entry[1] is not None and entry[1] <= self.clock():
             del self._values[key]
             return None
         return entry
 
     def _put(self, key: str, value: Any, ttl: float | None) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self._sweep(now)
         deadline = None if ttl is None else now + ttl
         self._values[key] = (value, deadline)
@@ -81,7 +85,7 @@ class MemoryStore(Store):
             return
         entry[0].add(member)
         # A later member keeps the set alive at least as long as itself (the expiry grows, never shrinks).
-        if ttl is not None and entry[1] is not None and entry[1] < time.monotonic() + ttl:
+        if ttl is not None and entry[1] is not None and entry[1] < self.clock() + ttl:
             self._put(key, entry[0], ttl)
 
     async def set_remove(self, key: str, member: str) -> None:
@@ -103,7 +107,7 @@ class MemoryStore(Store):
         return len(log.items) - 1
 
     async def log_close(self, log_id: str, retention: float) -> None:
-        now = time.monotonic()
+        now = self.clock()
         while self._log_expiries and self._log_expiries[0][0] <= now:
             _deadline, expired = heapq.heappop(self._log_expiries)
             self._logs.pop(expired, None)
@@ -117,7 +121,7 @@ class MemoryStore(Store):
 
     async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
         log = self._logs.get(log_id)
-        if log is None or (log.deadline is not None and log.deadline <= time.monotonic()):
+        if log is None or (log.deadline is not None and log.deadline <= self.clock()):
             return [], True
         if len(log.items) <= after + 1 and not log.closed:
             fut = asyncio.get_running_loop().create_future()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import httpx
@@ -10,6 +9,7 @@ import pytest
 from auth_helpers import SECRET, USERS, greeting_demo, sign_in
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
+from support.clock import FakeClock
 
 import mountui
 from mountui.errors import ConfigError
@@ -92,11 +92,12 @@ def test_forged_and_tampered_cookies_are_refused(
     assert signed_in(browser, app)  # the real session is untouched
 
 
-def test_sessions_expire(password_app: Callable[..., str], client: httpx.Client) -> None:
-    app = password_app(session_max_age=1)
-    assert "Max-Age=1;" in sign_in(client, app, "alice", "wonderland-42").headers["set-cookie"]
+def test_sessions_expire(password_app: Callable[..., str], client: httpx.Client, clock: FakeClock) -> None:
+    app = password_app(session_max_age=60, clock=clock)
+    assert "Max-Age=60;" in sign_in(client, app, "alice", "wonderland-42").headers["set-cookie"]
+    clock.advance(59)
     assert signed_in(client, app)
-    time.sleep(2.2)
+    clock.advance(2)
     name, value = session_cookie(client)
     client.cookies.set(name, value)  # a browser would drop it; a copied cookie is tried anyway
     assert not signed_in(client, app)

@@ -78,13 +78,12 @@ def test_default_limit_of_one_queues_calls_with_positions(live_app, http):
     assert started == ["1", "2", "3"]
 
 
-def test_concurrency_limit_lets_that_many_run_together(live, http):
+def test_concurrency_limit_lets_that_many_run_together(live_app, http):
     release, started = threading.Event(), []
-    base = live(blocking_demo(release, started, concurrency_limit=3))
+    base, app = live_app(blocking_demo(release, started, concurrency_limit=3))
     with ThreadPoolExecutor(4) as pool:
         futures = [pool.submit(http.post, f"{base}/api/slow", json={"data": [str(i)]}) for i in range(4)]
-        wait_until(lambda: len(started) == 3)
-        time.sleep(0.2)
+        wait_until(lambda: len(started) == 3 and app.pipeline.queue.waiting == 1)  # the fourth waits
         assert len(started) == 3
         release.set()
         assert sorted(f.result().json()["data"][0] for f in futures) == [f"slow {i}" for i in range(4)]

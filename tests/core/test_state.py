@@ -47,15 +47,17 @@ def test_state_over_the_size_limit_is_refused(live, http):
     assert refused.json()["error"]["code"] == "state_too_large"
 
 
-def test_state_expires(live, http):
-    import time
-
-    base = live(counter_demo(), state_ttl=0.5)
+def test_state_expires(live, http, clock):
+    base = live(counter_demo(), state_ttl=60, clock=clock)
     headers = {"X-MountUI-Session": http.get(f"{base}/config").json()["session_id"]}
     assert http.post(f"{base}/api/add", json={"data": ["a"]}, headers=headers).json() == {"data": [1]}
     assert http.post(f"{base}/api/add", json={"data": ["b"]}, headers=headers).json() == {"data": [2]}
-    time.sleep(0.7)
-    assert http.post(f"{base}/api/add", json={"data": ["c"]}, headers=headers).json() == {"data": [1]}
+    clock.advance(59)
+    assert http.post(f"{base}/api/add", json={"data": ["c"]}, headers=headers).json() == {"data": [3]}
+    clock.advance(59)  # 118 s after the first write: each write keeps the State another state_ttl
+    assert http.post(f"{base}/api/add", json={"data": ["d"]}, headers=headers).json() == {"data": [4]}
+    clock.advance(60)
+    assert http.post(f"{base}/api/add", json={"data": ["e"]}, headers=headers).json() == {"data": [1]}
 
 
 def test_another_users_session_is_refused(live, http):

@@ -43,8 +43,8 @@ def oauth_server(serve: Callable[..., str], oidc_provider: OIDCProvider) -> Call
     """``server = oauth_server(**options)``: the demo app signing in with the test provider, served.
 
     Options: `mount="/ui"` mounts it in a FastAPI host; `provider=`, `preset="google"`, `access_token_ttl=`
-    (seconds, at the provider), `client_secret=` (what the app sends), `settings={...}` for the app;
-    anything else goes to `mountui.OAuth.oidc` (or `.google`).
+    (seconds, at the provider), `client_secret=` (what the app sends), `settings={...}` for the app,
+    `clock=` the app's clock (not with `mount`); anything else goes to `mountui.OAuth.oidc` (or `.google`).
     """
 
     def start(
@@ -56,6 +56,7 @@ def oauth_server(serve: Callable[..., str], oidc_provider: OIDCProvider) -> Call
         client_secret: str | None = None,
         settings: dict[str, Any] | None = None,
         root_path: str = "",
+        clock: Callable[[], float] | None = None,
         **options: Any,
     ) -> OAuthServer:
         client_id, secret = f"app-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
@@ -73,7 +74,7 @@ def oauth_server(serve: Callable[..., str], oidc_provider: OIDCProvider) -> Call
             mountui.mount_ui_app(host, oauth_demo(), path=mount, **app_settings)
             url = serve(host, root_path=root_path) + root_path + mount
         else:
-            url = serve(oauth_demo().build_app(**app_settings), root_path=root_path) + root_path
+            url = serve(oauth_demo().build_app(clock=clock, **app_settings), root_path=root_path) + root_path
         provider.register_client(
             client_id, secret, [f"{url}/oauth/callback"], access_token_ttl=access_token_ttl
         )

@@ -9,12 +9,12 @@ import hmac
 import secrets
 
 
-class TabSessions:
+class TabIds:
     def __init__(self, keys: list[bytes]) -> None:
         self._keys = keys  # the last signs; any verifies (so a rotated secret_key keeps open tabs working)
 
     @classmethod
-    def for_app(cls, secret_keys: list[str] | None, fingerprint: bytes) -> TabSessions:
+    def for_app(cls, secret_keys: list[str] | None, fingerprint: bytes) -> TabIds:
         # The app's fingerprint enters the key, so two different UIs sharing a secret never accept each
         # other's ids; every worker of one app derives the same key from the same secret.
         if not secret_keys:
