@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import pickle
 import secrets
 from collections import deque
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from mountui.injection import Progress, Request
 from mountui.server.files import FileStore
 from mountui.server.progress import ProgressRelay
 from mountui.server.queue import ConcurrencyGate, EventQueue
+from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
 
@@ -105,6 +105,7 @@ class Pipeline:
         self.settings = settings
         self.store = store
         self.files = files
+        self.tab_state = TabState(store, settings.state_max_size, settings.state_ttl)
         self.queue = EventQueue(settings.max_queue_size)
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
         self._validators = {d.endpoint: _strict_tuple(d) for d in blocks.dependencies}
@@ -264,7 +265,7 @@ class Pipeline:
         dep = job.dep
         ctx = CallContext(self.files, caller.username, caller.base_path)
         threaded = self._has_files[dep.endpoint]
-        state = await self._load_state(dep, caller)
+        state = await self.tab_state.load(dep.inputs, caller.tab_id, caller.username)
         wire_values = iter(values)
 
         def preprocess() -> list[Any]:
@@ -296,7 +297,7 @@ class Pipeline:
         if last is None:  # a generator that yielded nothing
             outputs_state, last = {}, [None] * len(dep.wire_outputs)
         if outputs_state:
-            await self._save_state(caller, outputs_state)
+            await self.tab_state.save(caller.tab_id, caller.username, outputs_state)
         return last
 
     async def _postprocess(
@@ -319,44 +320,6 @@ class Pipeline:
             return state, wire
 
         return await anyio.to_thread.run_sync(convert) if threaded else convert()
-
-    # --- State, per browser tab ---
-    async def _load_state(self, dep: Dependency, caller: Caller) -> dict[int, Any]:
-        needed = [c for c in dep.inputs if c.server_side]
-        if not needed:
-            return {}
-        record = await self._state_record(caller)
-        values = record.get("values", {}) if record else {}
-        return {c.id: values[c.id] if c.id in values else c.default() for c in needed}  # type: ignore[attr-defined]
-
-    async def _state_record(self, caller: Caller) -> dict[str, Any] | None:
-        if not caller.tab_id:
-            return None
-        record = await self.store.get(f"state:{caller.tab_id}")
-        if record is not None and not secrets.compare_digest(record["owner"] or "", caller.username or ""):
-            raise CallError(403, "forbidden", "this session belongs to another user")
-        return record
-
-    async def _save_state(self, caller: Caller, updates: dict[int, Any]) -> None:
-        if not caller.tab_id:
-            return  # a stateless API call: State starts from its default every time
-        record = await self._state_record(caller) or {"owner": caller.username, "values": {}}
-        values = {**record["values"], **updates}
-        try:
-            size = len(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception:
-            size = 0
-        if size > self.settings.state_max_size:
-            raise CallError(
-                413,
-                "state_too_large",
-                f"State grew to {size} bytes, over state_max_size ({self.settings.state_max_size})",
-            )
-        await self.store.set(
-            f"state:{caller.tab_id}",
-            {"owner": caller.username, "values": values},
-            ttl=self.settings.state_ttl,
-        )
 
     # --- readers and cancellation ---
     def job_for(self, event_id: str, username: str | None) -> Job:

@@ -11,7 +11,7 @@ export class FileBase extends Component {
 
   render() {
     this.classList.add("mu-file");
-    this.multiple = this.props.file_count === "multiple" || this.props.file_count === "directory";
+    this.multiple = this.props.file_count === "multiple";
     this.files = [];
     const id = uid("file");
     this.input = h("input", { id, type: "file", class: "mu-visually-hidden" });
