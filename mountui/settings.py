@@ -46,6 +46,8 @@ class Settings(BaseModel):
     event_retention: float = Field(default=120, gt=0)
     resume_grace: float = Field(default=10, ge=0)
     heartbeat_interval: float = Field(default=15, gt=0)
+    event_log_max_events: int = Field(default=100, ge=2)
+    shutdown_grace: float = Field(default=5, ge=0)
 
     # Presentation.
     show_error: bool = False

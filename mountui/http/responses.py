@@ -35,10 +35,12 @@ STATUS_BY_CODE = {
     "invalid_request": 400,
     "forbidden": 403,
     "not_found": 404,
+    "resume_too_old": 410,
     "payload_too_large": 413,
     "state_too_large": 413,
     "rate_limited": 429,
     "cancelled": 499,
     "app_error": 500,
     "internal_error": 500,
+    "shutting_down": 503,
 }

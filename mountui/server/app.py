@@ -26,6 +26,7 @@ from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes, error_handlers
+from mountui.server.signals import hear_stop_signals
 from mountui.server.static import StaticAssets
 from mountui.server.tab_ids import TabIds
 from mountui.settings import Settings, make_settings
@@ -151,6 +152,11 @@ class UIApp:
         self._started = True
         for source in self.sources:
             await source.startup()
+        hear_stop_signals(self.begin_shutdown)
+
+    def begin_shutdown(self) -> None:
+        """The server is stopping: end every open stream with a final event (see Pipeline.begin_shutdown)."""
+        self.pipeline.begin_shutdown()
 
     async def shutdown(self) -> None:
         await self.pipeline.shutdown()

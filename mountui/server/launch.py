@@ -29,5 +29,6 @@ def launch(
         # forwarded_allow_ips here). uvicorn's own handling would first replace the proxy's address by the
         # client's, after which X-Forwarded-Host/-Prefix could not be told from a client's forgery.
         proxy_headers=False,
-        timeout_graceful_shutdown=5,
+        # Streams end within shutdown_grace of the signal (with a final event); then a little to flush.
+        timeout_graceful_shutdown=app.settings.shutdown_grace + 3,
     )

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import secrets
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
@@ -24,46 +23,14 @@ from mountui.errors import CallError, Error, OutputError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.files import FileStore
+from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, Caller, Job
 from mountui.server.progress import ProgressRelay
-from mountui.server.queue import ConcurrencyGate, EventQueue
+from mountui.server.queue import EventQueue
 from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
 
 logger = logging.getLogger("mountui")
-
-
-@dataclass
-class Caller:
-    """Who is calling: the identity the guard resolved, and the browser tab the call comes from."""
-
-    username: str | None
-    tab_id: str | None  # State lives per tab; None for stateless API calls
-    request: Any  # starlette Request
-    base_path: str  # public path of the mounted app, for file URLs
-    oauth_profile: Any = None
-    oauth_token: Any = None
-    login_session_id: str | None = None  # the sign-in (password or OAuth) the call runs under
-
-
-@dataclass(eq=False)
-class Job:
-    event_id: str
-    dep: Dependency
-    owner: str | None
-    done: asyncio.Future[tuple[str, dict[str, Any]]]
-    task: asyncio.Task[None] | None = None
-    gate: ConcurrencyGate | None = None
-    wait: asyncio.Future[None] | None = None
-    readers: int = 0
-    cancel_timer: asyncio.TimerHandle | None = None
-    progress: ProgressRelay | None = None
-    login_session_id: str | None = None
-    started: bool = False
-    closing: bool = False
-    finished: bool = False
-    # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
-    logged: bool = True
 
 
 class CallContext:
@@ -113,6 +80,8 @@ class Pipeline:
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
         self.jobs: dict[str, Job] = {}
+        self.closing = False  # shutting down: no new calls
+        self._running: set[asyncio.Task[None]] = set()  # every call's task until its code has returned
         self._finishing: set[asyncio.Task[None]] = set()
         # Finished streamed calls stay readable for `event_retention` s. Their deadlines come in finishing
         # order (one retention for all), so a queue and one timer for its head forget them: no timer per call.
@@ -167,6 +136,13 @@ class Pipeline:
 
     # --- starting a call ---
     async def start(self, dep: Dependency, values: list[Any], caller: Caller, *, stream: bool = True) -> Job:
+        if self.closing:
+            raise CallError(
+                503,
+                "shutting_down",
+                f"the server is restarting; try again in {RETRY_AFTER} s",
+                {"Retry-After": str(RETRY_AFTER)},
+            )
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"
@@ -191,11 +167,13 @@ class Pipeline:
         else:
             await self._emit(job, "started", {"event_id": job.event_id})
         job.task = asyncio.create_task(self._run(job, values, caller))
+        self._running.add(job.task)
+        job.task.add_done_callback(self._running.discard)
         return job
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
         if job.logged and not job.finished:
-            await self.store.log_append(job.event_id, (event, data))
+            await self.store.log_append(job.event_id, (event, data), self.settings.event_log_max_events)
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
         dep, gate = job.dep, job.gate
@@ -210,7 +188,7 @@ class Pipeline:
             job.started = True
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
-            outcome = ("error", {"code": "cancelled", "message": "the call was cancelled"})
+            outcome = CANCELLED
         except Error as exc:
             outcome = ("error", {"code": "app_error", "message": exc.message})
         except CallError as exc:
@@ -243,7 +221,7 @@ class Pipeline:
         if not job.logged:
             self.jobs.pop(job.event_id, None)
             return
-        await self.store.log_append(job.event_id, outcome)
+        await self.store.log_append(job.event_id, outcome, self.settings.event_log_max_events)
         await self.store.log_close(job.event_id, self.settings.event_retention)
         # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
         job.task = job.wait = job.progress = None
@@ -347,14 +325,13 @@ class Pipeline:
             else:
                 job.cancel_timer = asyncio.get_running_loop().call_later(grace, self.cancel, job)
 
-    def cancel(self, job: Job) -> None:
+    def cancel(self, job: Job, outcome: tuple[str, dict[str, Any]] = CANCELLED) -> None:
         if job.task is None or job.task.done() or job.closing:
             return
         job.task.cancel()
         # The caller hears at once. Sync code in a worker thread cannot be interrupted: it keeps its
         # concurrency slot until it returns, but its results are no longer sent.
-        cancelled = ("error", {"code": "cancelled", "message": "the call was cancelled"})
-        task = asyncio.ensure_future(self._finish(job, cancelled))
+        task = asyncio.ensure_future(self._finish(job, outcome))
         self._finishing.add(task)
         task.add_done_callback(self._finishing.discard)
 
@@ -364,6 +341,28 @@ class Pipeline:
             if job.login_session_id is not None and job.login_session_id in login_session_ids:
                 self.cancel(job)
 
-    async def shutdown(self) -> None:
+    # --- shutting down ---
+    def begin_shutdown(self) -> None:
+        """Take no new calls; give up queued ones at once and running ones after `shutdown_grace`, each
+        with a final `shutting_down` event, so every open stream ends and the server can stop."""
+        if self.closing:
+            return
+        self.closing = True
         for job in list(self.jobs.values()):
-            self.cancel(job)
+            if not job.started:
+                self.cancel(job, SHUTTING_DOWN)
+        asyncio.get_running_loop().call_later(self.settings.shutdown_grace, self._end_running)
+
+    def _end_running(self) -> None:
+        for job in list(self.jobs.values()):
+            self.cancel(job, SHUTTING_DOWN)
+
+    async def shutdown(self) -> None:
+        """At the app's lifespan end the server has closed its connections: nobody can hear a result."""
+        self.begin_shutdown()
+        self._end_running()
+        # Cancelled calls finish their code (generators closed, `finally` blocks run) before the app goes.
+        if self._running or self._finishing:
+            await asyncio.wait({*self._running, *self._finishing}, timeout=self.settings.shutdown_grace)
+        if self._retire_timer is not None:
+            self._retire_timer.cancel()

@@ -6,7 +6,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
-from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -16,12 +15,14 @@ from mountui.auth.identity import ANONYMOUS
 from mountui.errors import CallError
 from mountui.http.bodies import check_declared_length, limited_receive, read_json
 from mountui.http.edge import handle_unexpected
+from mountui.http.event_stream import EventStreamResponse
 from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
 from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
 from mountui.server.files import StoredFile, served_type
+from mountui.server.jobs import Caller, Job
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
-from mountui.server.pipeline import Caller, Job
+from mountui.server.streams import call_events
 from mountui.server.tab_ids import TabIds
 
 if TYPE_CHECKING:
@@ -42,13 +43,6 @@ def caller_for(request: Request, tabs: TabIds) -> Caller:
         oauth_token=identity.oauth_token,
         login_session_id=identity.login_session_id,
     )
-
-
-def _sse_event(event_id: str, index: int, item: tuple[str, dict[str, Any]]) -> ServerSentEvent:
-    from orjson import dumps
-
-    name, data = item
-    return ServerSentEvent(data=dumps(data).decode(), event=name, id=f"{event_id}:{index}")
 
 
 class Routes:
@@ -101,7 +95,8 @@ class Routes:
         if event == "complete":
             return JSONResponse(data, headers=NO_STORE)
         status = STATUS_BY_CODE.get(data["code"], 400)
-        return JSONResponse({"error": data}, status_code=status, headers=NO_STORE)
+        retry = {"Retry-After": str(data["retry_after"])} if "retry_after" in data else {}
+        return JSONResponse({"error": data}, status_code=status, headers={**NO_STORE, **retry})
 
     @staticmethod
     async def _wait_disconnect(request: Request) -> None:
@@ -109,30 +104,8 @@ class Routes:
             pass
 
     def _stream(self, job: Job, after: int) -> Response:
-        pipeline, store = self.ui.pipeline, self.ui.store
-        pipeline.attach(job)
-
-        async def events() -> Any:
-            index = after
-            try:
-                while True:
-                    items, closed = await store.log_read(job.event_id, index, timeout=30)
-                    for item in items:
-                        index += 1
-                        yield _sse_event(job.event_id, index, item)
-                    if closed and not items:
-                        return
-                    if closed:
-                        # Drain anything appended together with the close.
-                        continue
-            finally:
-                pipeline.detach(job)
-
-        return EventSourceResponse(
-            events(),
-            ping=self.ui.settings.heartbeat_interval,
-            headers={"Cache-Control": "no-cache, no-store, no-transform", "X-Accel-Buffering": "no"},
-        )
+        heartbeat = self.ui.settings.heartbeat_interval
+        return EventStreamResponse(call_events(self.ui.pipeline, job, after, heartbeat))
 
     async def events(self, request: Request) -> Response:
         event_id = request.path_params["event_id"]
@@ -144,6 +117,15 @@ class Routes:
             if prefix != event_id or not number.isdigit():
                 raise CallError(400, "invalid_request", "Last-Event-ID must be '<event_id>:<n>' of this call")
             after = int(number)
+            # Asked to resume before the oldest event the log still keeps: say so rather than skip silently.
+            kept = await self.ui.store.log_read(event_id, after, timeout=0)
+            if kept.first > after + 1:
+                raise CallError(
+                    410,
+                    "resume_too_old",
+                    f"events after {last} are no longer kept (the log keeps the last "
+                    f"{self.ui.settings.event_log_max_events}); start the call again",
+                )
         return self._stream(job, after)
 
     async def cancel(self, request: Request) -> Response:
@@ -227,6 +209,8 @@ class Routes:
         )
 
     async def healthz(self, request: Request) -> Response:
+        if self.ui.pipeline.closing:  # draining: a load balancer sends new callers elsewhere
+            return JSONResponse({"status": "shutting_down"}, status_code=503, headers=NO_STORE)
         return JSONResponse({"status": "ok"}, headers=NO_STORE)
 
 

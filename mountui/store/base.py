@@ -6,7 +6,15 @@ The in-memory store serves one process; a Redis store lets many workers or machi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class LogRead(NamedTuple):
+    """What `Store.log_read` found: `items` starting at index `first`, and whether the log is closed."""
+
+    items: list[Any]
+    closed: bool
+    first: int
 
 
 class Store(ABC):
@@ -38,18 +46,21 @@ class Store(ABC):
 
     # --- append-only event logs of calls, readable while they grow ---
     @abstractmethod
-    async def log_append(self, log_id: str, item: Any) -> int:
-        """Append an item; return its index (0, 1, ...)."""
+    async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
+        """Append an item; return its index (0, 1, ...). With `keep`, only the last `keep` items stay (the
+        indexes of those that stay do not change)."""
 
     @abstractmethod
     async def log_close(self, log_id: str, retention: float) -> None:
         """Mark the log complete; it is deleted `retention` seconds later."""
 
     @abstractmethod
-    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
-        """Items with index > `after`, waiting up to `timeout` s for one; and whether the log is closed.
+    async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
+        """Items with index > `after` that are still kept, waiting up to `timeout` s for one; whether the log
+        is closed; and the index of the first item returned (past `after + 1` when older ones were not kept;
+        `after + 1` when none came).
 
-        An unknown log reads as ([], True).
+        An unknown log reads as LogRead([], True, after + 1).
         """
 
     def use_app_secret(self, secret: str) -> None:

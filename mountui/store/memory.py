@@ -8,14 +8,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mountui.store.base import Store
+from mountui.store.base import LogRead, Store
 
 
 class _Log:
-    __slots__ = ("closed", "deadline", "items", "waiters")
+    __slots__ = ("base", "closed", "deadline", "items", "waiters")
 
     def __init__(self) -> None:
         self.items: list[Any] = []
+        self.base = 0  # the index of items[0]: older items were let go (`keep`)
         self.closed = False
         self.deadline: float | None = None  # set when closed: the log is forgotten then
         self.waiters: list[asyncio.Future[None]] = []
@@ -97,14 +98,18 @@ class MemoryStore(Store):
         entry = self._live(key)
         return set() if entry is None else set(entry[0])
 
-    async def log_append(self, log_id: str, item: Any) -> int:
+    async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
         log = self._logs.get(log_id)
         if log is None:
             log = self._logs[log_id] = _Log()
         log.items.append(item)
+        if keep is not None and len(log.items) > keep:
+            drop = len(log.items) - keep
+            del log.items[:drop]
+            log.base += drop
         if log.waiters:
             log.wake()
-        return len(log.items) - 1
+        return log.base + len(log.items) - 1
 
     async def log_close(self, log_id: str, retention: float) -> None:
         now = self.clock()
@@ -119,11 +124,11 @@ class MemoryStore(Store):
         heapq.heappush(self._log_expiries, (log.deadline, log_id))
         log.wake()
 
-    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
+    async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         log = self._logs.get(log_id)
         if log is None or (log.deadline is not None and log.deadline <= self.clock()):
-            return [], True
-        if len(log.items) <= after + 1 and not log.closed:
+            return LogRead([], True, after + 1)
+        if log.base + len(log.items) <= after + 1 and not log.closed:
             fut = asyncio.get_running_loop().create_future()
             log.waiters.append(fut)
             try:
@@ -133,4 +138,6 @@ class MemoryStore(Store):
             finally:
                 if fut in log.waiters:
                     log.waiters.remove(fut)
-        return log.items[after + 1 :], log.closed
+        start = max(after + 1 - log.base, 0)
+        items = log.items[start:]
+        return LogRead(items, log.closed, log.base + start if items else after + 1)

@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from mountui.errors import MountUIError
-from mountui.store.base import Store
+from mountui.store.base import LogRead, Store
 
 logger = logging.getLogger("mountui.store")
 
@@ -62,12 +62,17 @@ return 1
 """
 
 # A log is a stream; item i has the id (i+1)-0 and the close marker the id n-1 (n = items so far), so the
-# count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log.
+# count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log,
+# how many items to keep (empty: all).
 _LOG_APPEND = """
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local n = 0
 if #last > 0 then n = tonumber(string.match(last[1][1], '^(%d+)')) end
-redis.call('XADD', KEYS[1], (n + 1) .. '-0', 'v', ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], (n + 1) .. '-0', 'v', ARGV[1])
+else
+  redis.call('XADD', KEYS[1], (n + 1) .. '-0', 'v', ARGV[1])
+end
 if redis.call('EXISTS', KEYS[2]) == 0 and ARGV[2] ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
@@ -231,38 +236,42 @@ class RedisStore(Store):
         return {m.decode() for m in await self._client.smembers(self._key(key))}
 
     # --- event logs ---
-    async def log_append(self, log_id: str, item: Any) -> int:
+    async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
         stream, closed = self._log_keys(log_id)
         ttl = "" if self.open_log_ttl is None else _ms(self.open_log_ttl)
-        return int(await self._log_append(keys=[stream, closed], args=[self._encode_item(stream, item), ttl]))
+        args = [self._encode_item(stream, item), ttl, "" if keep is None else keep]
+        return int(await self._log_append(keys=[stream, closed], args=args))
 
     async def log_close(self, log_id: str, retention: float) -> None:
         stream, closed = self._log_keys(log_id)
         await self._log_close(keys=[stream, closed], args=[_ms(retention)])
 
-    async def _snapshot(self, stream: str, closed: str, after: int) -> tuple[list[Any], bool, bool, bytes]:
-        """In one transaction: items after `after`, closed?, exists?, and the last id (to block from)."""
+    async def _snapshot(self, stream: str, closed: str, after: int) -> tuple[LogRead, bool, bytes]:
+        """In one transaction: items after `after` (and closed?), exists?, and the last id (to block from)."""
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.xrange(stream, min=f"{after + 2}-0", max="+")
             pipe.exists(closed)
             pipe.xrevrange(stream, max="+", min="-", count=1)
             entries, is_closed, last = await pipe.execute()
-        items = [self._decode(stream, fields[b"v"]) for _id, fields in entries if b"v" in fields]
+        kept = [(entry_id, fields[b"v"]) for entry_id, fields in entries if b"v" in fields]
+        items = [self._decode(stream, raw) for _id, raw in kept]
+        # Entry ids are "<index + 1>-0", so the first kept entry says where the items start.
+        first = int(kept[0][0].split(b"-")[0]) - 1 if kept else after + 1
         last_id = last[0][0] if last else b"0-0"
-        return items, bool(is_closed), bool(last), last_id
+        return LogRead(items, bool(is_closed), first), bool(last), last_id
 
-    async def log_read(self, log_id: str, after: int, timeout: float) -> tuple[list[Any], bool]:
+    async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         stream, closed = self._log_keys(log_id)
         deadline = time.monotonic() + timeout
         while True:
-            items, is_closed, exists, last_id = await self._snapshot(stream, closed, after)
+            read, exists, last_id = await self._snapshot(stream, closed, after)
             if not exists:
-                return [], True  # unknown, or expired after its retention
-            if items or is_closed:
-                return items, is_closed
+                return LogRead([], True, after + 1)  # unknown, or expired after its retention
+            if read.items or read.closed:
+                return read
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return [], False
+                return read
             # Blocks until anything (an item or the close marker) is added after what the snapshot saw.
             await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
 

@@ -102,7 +102,7 @@ def test_redis_namespaces_do_not_mix(redis_server: str) -> None:
             await a.set("k", 1)
             await a.log_append("L", "x")
             assert await b.get("k") is None
-            assert await b.log_read("L", -1, timeout=0) == ([], True)
+            assert await b.log_read("L", -1, timeout=0) == ([], True, 0)
             assert await a.incr("c", ttl=10) == 1
             assert await b.incr("c", ttl=10) == 1
         finally:

@@ -194,15 +194,15 @@ def items_of(items: list[Any]) -> list[Any]:
 
 def test_log_append_and_read(backend: Backend) -> None:
     async def body(a: Store, b: Store) -> None:
-        assert await a.log_read("unknown", -1, timeout=0) == ([], True)
+        assert await a.log_read("unknown", -1, timeout=0) == ([], True, 0)
         assert await a.log_append("L", ("queued", {"position": 1})) == 0
         assert await b.log_append("L", ("started", {})) == 1
         assert await a.log_append("L", {"n": 2}) == 2
-        items, closed = await b.log_read("L", -1, timeout=1)
+        items, closed, first = await b.log_read("L", -1, timeout=1)
         assert items_of(items) == [["queued", {"position": 1}], ["started", {}], {"n": 2}]
-        assert closed is False
-        assert await a.log_read("L", 1, timeout=1) == ([{"n": 2}], False)
-        assert await a.log_read("L", 5, timeout=0) == ([], False)
+        assert closed is False and first == 0
+        assert await a.log_read("L", 1, timeout=1) == ([{"n": 2}], False, 2)
+        assert await a.log_read("L", 5, timeout=0) == ([], False, 6)
 
     run(backend, body, workers=2)
 
@@ -211,7 +211,7 @@ def test_log_read_waits_and_times_out(backend: Backend) -> None:
     async def body(a: Store) -> None:
         await a.log_append("L", "first")
         started = time.monotonic()
-        assert await a.log_read("L", 0, timeout=0.15) == ([], False)  # a real wait: timeouts are not expiry
+        assert await a.log_read("L", 0, timeout=0.15) == ([], False, 1)  # a real wait: timeouts are not expiry
         assert 0.12 <= time.monotonic() - started < 2
 
     run(backend, body)
@@ -225,7 +225,7 @@ def test_log_read_wakes_on_append(backend: Backend) -> None:
         assert not reader.done()  # it waits: nothing after index 0 yet
         started = time.monotonic()
         await a.log_append("L", "second")
-        assert await asyncio.wait_for(reader, 2) == (["second"], False)
+        assert await asyncio.wait_for(reader, 2) == (["second"], False, 1)
         assert time.monotonic() - started < 1  # woken by the append, not by polling out the timeout
 
     run(backend, body, workers=2)
@@ -238,12 +238,12 @@ def test_log_close_wakes_readers_and_expires(backend: Backend) -> None:
         await backend.readers_waiting(1)
         assert not reader.done()
         await a.log_close("L", retention=0.5)
-        assert await asyncio.wait_for(reader, 2) == ([], True)
-        assert await b.log_read("L", -1, timeout=5) == (["first"], True)  # closed: no waiting
+        assert await asyncio.wait_for(reader, 2) == ([], True, 1)
+        assert await b.log_read("L", -1, timeout=5) == (["first"], True, 0)  # closed: no waiting
         assert await a.log_close("unknown", retention=1) is None  # closing an unknown log does nothing
-        assert await a.log_read("unknown", -1, timeout=0) == ([], True)
+        assert await a.log_read("unknown", -1, timeout=0) == ([], True, 0)
         await backend.advance(0.7)
-        assert await b.log_read("L", -1, timeout=0) == ([], True)  # forgotten after the retention
+        assert await b.log_read("L", -1, timeout=0) == ([], True, 0)  # forgotten after the retention
 
     run(backend, body, workers=2)
 
@@ -253,7 +253,21 @@ def test_final_items_and_close_read_together(backend: Backend) -> None:
         await a.log_append("L", "a")
         await a.log_append("L", "b")
         await a.log_close("L", retention=30)
-        assert await a.log_read("L", 0, timeout=1) == (["b"], True)
-        assert await a.log_read("L", 1, timeout=1) == ([], True)
+        assert await a.log_read("L", 0, timeout=1) == (["b"], True, 1)
+        assert await a.log_read("L", 1, timeout=1) == ([], True, 2)
 
     run(backend, body)
+
+
+def test_a_log_keeps_only_its_last_items_when_asked(backend: Backend) -> None:
+    async def body(a: Store, b: Store) -> None:
+        for n in range(10):
+            assert await a.log_append("L", {"n": n}, keep=3) == n  # indexes go on counting
+        assert await b.log_read("L", -1, timeout=0) == ([{"n": 7}, {"n": 8}, {"n": 9}], False, 7)
+        assert await b.log_read("L", 7, timeout=0) == ([{"n": 8}, {"n": 9}], False, 8)
+        assert await b.log_append("L", {"n": 10}, keep=3) == 10
+        await a.log_close("L", retention=30)
+        assert await b.log_read("L", 2, timeout=1) == ([{"n": 8}, {"n": 9}, {"n": 10}], True, 8)
+        assert await b.log_read("L", 10, timeout=1) == ([], True, 11)
+
+    run(backend, body, workers=2)

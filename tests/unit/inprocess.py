@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from mountui.server.app import UIApp
-from mountui.server.pipeline import Caller, Job
+from mountui.server.jobs import Caller, Job
 
 BASE_URL = "http://testserver"
 
@@ -38,7 +38,7 @@ async def events_of(app: UIApp, job: Job, timeout: float = 5) -> list[tuple[str,
     """Every event of a streamed call, to the end, as a browser reading its stream would see them."""
     events: list[tuple[str, dict[str, Any]]] = []
     while True:
-        items, closed = await app.store.log_read(job.event_id, len(events) - 1, timeout=timeout)
+        items, closed, _first = await app.store.log_read(job.event_id, len(events) - 1, timeout=timeout)
         events += [(name, data) for name, data in items]
         if closed:
             return events

@@ -61,7 +61,7 @@ def one_listener(fn: Callable[..., Any], inputs: list[Any], outputs: list[Any]) 
 
 
 async def first_event(app: UIApp, job: Any) -> tuple[str, dict[str, Any]]:
-    items, _closed = await app.store.log_read(job.event_id, -1, timeout=0)
+    items, _closed, _first = await app.store.log_read(job.event_id, -1, timeout=0)
     name, data = items[0]
     return name, data
 
@@ -281,7 +281,7 @@ async def test_a_call_answered_in_one_piece_keeps_no_event_log() -> None:
     async with app.lifespan():
         job = await app.pipeline.start(app.pipeline.endpoint("fn"), ["abc"], caller(), stream=False)
         assert await asyncio.wait_for(job.done, 5) == ("complete", {"data": ["cba"]})
-        assert await app.store.log_read(job.event_id, -1, timeout=0) == ([], True)
+        assert await app.store.log_read(job.event_id, -1, timeout=0) == ([], True, 0)
 
 
 def boom(text: str) -> str:

@@ -1,0 +1,57 @@
+"""Who is calling, and what the server keeps of one call while it runs and while it can be resumed."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from mountui.events import Dependency
+from mountui.server.progress import ProgressRelay
+from mountui.server.queue import ConcurrencyGate
+
+
+@dataclass
+class Caller:
+    """Who is calling: the identity the guard resolved, and the browser tab the call comes from."""
+
+    username: str | None
+    tab_id: str | None  # State lives per tab; None for stateless API calls
+    request: Any  # starlette Request
+    base_path: str  # public path of the mounted app, for file URLs
+    oauth_profile: Any = None
+    oauth_token: Any = None
+    login_session_id: str | None = None  # the sign-in (password or OAuth) the call runs under
+
+
+@dataclass(eq=False)
+class Job:
+    event_id: str
+    dep: Dependency
+    owner: str | None
+    done: asyncio.Future[tuple[str, dict[str, Any]]]
+    task: asyncio.Task[None] | None = None
+    gate: ConcurrencyGate | None = None
+    wait: asyncio.Future[None] | None = None
+    readers: int = 0
+    cancel_timer: asyncio.TimerHandle | None = None
+    progress: ProgressRelay | None = None
+    login_session_id: str | None = None
+    started: bool = False
+    closing: bool = False
+    finished: bool = False
+    # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
+    logged: bool = True
+
+
+CANCELLED = ("error", {"code": "cancelled", "message": "the call was cancelled"})
+# A hint, in seconds, for callers to try again (on another worker, or when this one is back).
+RETRY_AFTER = 2
+SHUTTING_DOWN = (
+    "error",
+    {
+        "code": "shutting_down",
+        "message": f"the server is restarting; try again in {RETRY_AFTER} s",
+        "retry_after": RETRY_AFTER,
+    },
+)

@@ -1,0 +1,67 @@
+"""The event stream of one call, read from the store's log: what `POST P/api/...` (streamed) and
+`GET P/api/events/{id}` send.
+
+A reader that keeps up gets every event. One that falls behind (a stalled tab, a slow link) is given the
+latest `output` and `progress` instead of every one in between: both carry whole values, so it loses only
+intermediate states; and the server keeps at most the log's last `event_log_max_events` events per call,
+however slow the reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from sse_starlette import ServerSentEvent
+
+if TYPE_CHECKING:
+    from mountui.server.jobs import Job
+    from mountui.server.pipeline import Pipeline
+
+# Events a later one of the same name makes stale.
+SUPERSEDED = frozenset({"output", "progress"})
+# A reader with more events than this waiting for it is behind: it gets the latest of a run, not each one.
+BEHIND = 16
+PING = ServerSentEvent(comment="ping").encode()
+
+
+def coalesce(items: Sequence[Any], first: int) -> list[tuple[int, Any]]:
+    """(index, item) for each item worth sending: of a run of outputs (or progress updates), the last."""
+    kept: list[tuple[int, Any]] = []
+    for offset, item in enumerate(items):
+        if kept and item[0] in SUPERSEDED and kept[-1][1][0] == item[0]:
+            kept[-1] = (first + offset, item)
+        else:
+            kept.append((first + offset, item))
+    return kept
+
+
+def encode(event_id: str, index: int, item: Any) -> bytes:
+    name, data = item
+    return ServerSentEvent(data=orjson.dumps(data).decode(), event=name, id=f"{event_id}:{index}").encode()
+
+
+async def call_events(pipeline: Pipeline, job: Job, after: int, heartbeat: float) -> AsyncIterator[bytes]:
+    """Events after index `after`, live until the call's log closes; a comment every `heartbeat` seconds
+    of silence keeps proxies from timing the stream out."""
+    store = pipeline.store
+    index = after
+    pipeline.attach(job)
+    try:
+        while True:
+            read = await store.log_read(job.event_id, index, timeout=heartbeat)
+            if read.items:
+                if len(read.items) > BEHIND:
+                    batch = coalesce(read.items, read.first)
+                else:
+                    batch = list(enumerate(read.items, read.first))
+                for n, item in batch:
+                    yield encode(job.event_id, n, item)
+                index = read.first + len(read.items) - 1
+            elif read.closed:
+                return
+            else:
+                yield PING
+    finally:
+        pipeline.detach(job)

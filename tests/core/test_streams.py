@@ -1,0 +1,160 @@
+"""Event streams through a real server: heartbeats, a reader that stalls, resuming, and what the log keeps."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+import orjson
+import pytest
+from support.sse import parse_sse, stream_call
+
+import mountui
+
+BIG = "x" * 20_000  # each output carries the whole value, as a growing chat reply would
+
+
+def raw_stream_request(base: str, path: str, body: dict) -> socket.socket:
+    """Open a streamed call on a plain socket, so the test decides when (and whether) to read."""
+    url = urlsplit(base)
+    sock = socket.create_connection((url.hostname, url.port))
+    payload = orjson.dumps(body)
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAccept: text/event-stream\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n".encode()
+        + payload
+    )
+    return sock
+
+
+def read_all(sock: socket.socket) -> str:
+    chunks = []
+    sock.settimeout(30)
+    while chunk := sock.recv(1 << 16):
+        chunks.append(chunk)
+        if b"event: complete" in chunk or b"event: error" in chunk:
+            break
+    return b"".join(chunks).decode()
+
+
+def events_in(raw: str) -> list[dict]:
+    body = raw.split("\r\n\r\n", 1)[1]
+    # Chunked transfer: keep only SSE lines (chunk sizes are bare hex numbers).
+    lines = [line for line in body.replace("\r\n", "\n").split("\n")]
+    sse = [line for line in lines if ":" in line or line == ""]
+    return list(parse_sse(iter(sse)))
+
+
+def test_a_silent_call_sends_heartbeats(live, http):
+    release = threading.Event()
+
+    def wait_for_release(x: str) -> str:
+        release.wait(10)
+        return "done"
+
+    with mountui.Blocks() as demo:
+        box = mountui.Textbox()
+        mountui.Button().click(wait_for_release, box, box, api_name="wait")
+    base = live(demo, heartbeat_interval=0.2)
+    with http.stream(
+        "POST", f"{base}/api/wait", json={"data": ["x"]}, headers={"Accept": "text/event-stream"}
+    ) as response:
+        lines = response.iter_lines()
+        seen = []
+        for line in lines:
+            seen.append(line)
+            if seen.count(": ping") == 2:
+                release.set()
+            if line.startswith("event: complete"):
+                break
+    assert seen.count(": ping") >= 2
+    assert "event: complete" in seen
+
+
+def test_a_stalled_reader_costs_a_bounded_log_and_gets_the_latest_output(live_app):
+    produced = threading.Event()
+
+    def fast(n: float):
+        for i in range(int(n)):
+            yield f"{i}:{BIG}"
+        produced.set()
+
+    with mountui.Blocks() as demo:
+        count, text = mountui.Number(), mountui.Textbox()
+        mountui.Button().click(fast, count, text, api_name="fast")
+    base, app = live_app(demo, event_log_max_events=20)
+    sock = raw_stream_request(base, "/api/fast", {"data": [3000]})
+    try:
+        # 3,000 outputs of 20 KB (60 MB) while the reader reads nothing: the generator runs to its end ...
+        assert produced.wait(30)
+        (job,) = app.pipeline.jobs.values()
+        kept = app.store._logs[job.event_id].items
+        assert len(kept) <= 20
+        # ... and when the reader comes back it gets the latest state and the end, not 60 MB of history.
+        events = events_in(read_all(sock))
+    finally:
+        sock.close()
+    names = [e["event"] for e in events]
+    assert names[0] == "started" and names[-1] == "complete"
+    assert events[-1]["data"] == {"data": [f"2999:{BIG}"]}
+    # What was already in the socket buffers when the reader stalled, then the kept tail: not all 3,000.
+    assert names.count("output") < 1000
+    numbers = [int(e["id"].rsplit(":", 1)[1]) for e in events]
+    assert numbers == sorted(numbers) and numbers[-1] == 3001  # ids still count every event
+
+
+def test_a_reader_that_keeps_up_gets_every_output(live, http):
+    def steps(n: float):
+        for i in range(int(n)):
+            yield f"step {i}"
+
+    with mountui.Blocks() as demo:
+        count, text = mountui.Number(), mountui.Textbox()
+        mountui.Button().click(steps, count, text, api_name="steps")
+    base = live(demo)
+    events = stream_call(http, f"{base}/api/steps", [10])
+    assert [e["data"]["data"][0] for e in events if e["event"] == "output"] == [
+        f"step {i}" for i in range(10)
+    ]
+
+
+@pytest.mark.parametrize("kept", [5])
+def test_resuming_before_what_the_log_keeps_is_a_clear_error(live, http, kept):
+    def many(n: float):
+        yield from (str(i) for i in range(int(n)))
+
+    with mountui.Blocks() as demo:
+        count, text = mountui.Number(), mountui.Textbox()
+        mountui.Button().click(many, count, text, api_name="many")
+    base = live(demo, event_log_max_events=kept)
+    events = stream_call(http, f"{base}/api/many", [30])
+    event_id = events[0]["data"]["event_id"]
+    late = http.get(f"{base}/api/events/{event_id}", headers={"Last-Event-ID": f"{event_id}:28"})
+    assert late.status_code == 200 and "event: complete" in late.text  # inside what is kept
+    early = http.get(f"{base}/api/events/{event_id}", headers={"Last-Event-ID": f"{event_id}:3"})
+    assert early.status_code == 410
+    assert early.json()["error"]["code"] == "resume_too_old"
+    assert f"keeps the last {kept}" in early.json()["error"]["message"]
+
+
+def test_a_reader_that_leaves_ends_its_stream_and_the_server_keeps_serving(live_app, http):
+    def forever(x: str):
+        while True:
+            time.sleep(0.01)
+            yield x
+
+    with mountui.Blocks() as demo:
+        box = mountui.Textbox()
+        mountui.Button().click(forever, box, box, api_name="forever")
+    base, app = live_app(demo, resume_grace=0)
+    sock = raw_stream_request(base, "/api/forever", {"data": ["x"]})
+    sock.recv(4096)
+    sock.close()
+    deadline = time.monotonic() + 10
+    while any(not job.done.done() for job in app.pipeline.jobs.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (job,) = app.pipeline.jobs.values()
+    assert job.done.result()[1]["code"] == "cancelled"
+    assert http.get(f"{base}/healthz").status_code == 200
