@@ -211,7 +211,11 @@ def test_log_read_waits_and_times_out(backend: Backend) -> None:
     async def body(a: Store) -> None:
         await a.log_append("L", "first")
         started = time.monotonic()
-        assert await a.log_read("L", 0, timeout=0.15) == ([], False, 1)  # a real wait: timeouts are not expiry
+        assert await a.log_read("L", 0, timeout=0.15) == (
+            [],
+            False,
+            1,
+        )  # a real wait: timeouts are not expiry
         assert 0.12 <= time.monotonic() - started < 2
 
     run(backend, body)
