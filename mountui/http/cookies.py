@@ -8,7 +8,7 @@ Starlette writes `Partitioned` (CHIPS, for apps embedded by other sites) only on
 from __future__ import annotations
 
 import http.cookies
-from typing import Literal
+from typing import Any, Literal
 
 from starlette.responses import Response
 
@@ -43,25 +43,6 @@ def set_cookie(
     response.headers.append("set-cookie", header)
 
 
-def delete_cookie(
-    response: Response,
-    name: str,
-    *,
-    path: str,
-    secure: bool,
-    httponly: bool = True,
-    samesite: Literal["lax", "strict", "none"] = "lax",
-    partitioned: bool = False,
-) -> None:
-    # A cookie is removed by one with the same name and attributes that has already expired.
-    set_cookie(
-        response,
-        name,
-        "",
-        max_age=0,
-        path=path,
-        secure=secure,
-        httponly=httponly,
-        samesite=samesite,
-        partitioned=partitioned,
-    )
+def delete_cookie(response: Response, name: str, **attributes: Any) -> None:
+    """Remove a cookie: one with the same name and attributes (`set_cookie`'s) that has already expired."""
+    set_cookie(response, name, "", max_age=0, **attributes)

@@ -19,11 +19,6 @@ export default class Audio_ extends FileBase {
       preload: "metadata",
       "aria-label": file.name || this.props.label || "Audio",
     });
-    return h(
-      "figure",
-      { class: "mu-audio-item" },
-      player,
-      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)),
-    );
+    return this.figure("mu-audio-item", player, file);
   }
 }

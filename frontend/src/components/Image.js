@@ -18,11 +18,6 @@ export default class Image_ extends FileBase {
     });
     const height = this.props.height;
     if (height) img.style.maxHeight = typeof height === "number" ? `${height}px` : height;
-    return h(
-      "figure",
-      { class: "mu-image-item" },
-      img,
-      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)),
-    );
+    return this.figure("mu-image-item", img, file);
   }
 }

@@ -131,6 +131,16 @@ export class FileBase extends Component {
     return h("div", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file));
   }
 
+  // A preview (an image, a player) above the file's name, download link and remove button.
+  figure(className, media, file) {
+    return h(
+      "figure",
+      { class: className },
+      media,
+      h("figcaption", { class: "mu-file-item" }, this.downloadLink(file), this.removeButton(file)),
+    );
+  }
+
   downloadLink(file) {
     const name = file.name || "download";
     return h(
