@@ -2,7 +2,8 @@
 
 Framing comes from sse-starlette's `ServerSentEvent`; the loop is ours, on Starlette's public response API:
 one extra task per stream, which waits for the client to disconnect. The source decides everything else
-(heartbeats, the last event): it yields encoded events, and the stream ends when it does.
+(heartbeats, the last event): it yields encoded events, and the stream ends when it does, or with a
+`LastChunk`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ STREAM_HEADERS = {
     "Cache-Control": "no-cache, no-store, no-transform",
     "X-Accel-Buffering": "no",  # nginx: pass each event on as it comes
 }
+
+
+class LastChunk(bytes):
+    """The stream's last bytes: sent together with the end of the response (one write, not two)."""
 
 
 class EventStreamResponse(Response):
@@ -49,10 +54,14 @@ class EventStreamResponse(Response):
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             streaming = True
+            last = b""
             async for chunk in self.source:
+                if isinstance(chunk, LastChunk):
+                    last = chunk
+                    break
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             streaming = False
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send({"type": "http.response.body", "body": bytes(last), "more_body": False})
         except asyncio.CancelledError:
             streaming = False
             if not left:

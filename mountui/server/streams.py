@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sse_starlette import ServerSentEvent
 
+from mountui.http.event_stream import LastChunk
+
 if TYPE_CHECKING:
     from mountui.server.jobs import Job
     from mountui.server.pipeline import Pipeline
@@ -56,8 +58,12 @@ async def call_events(pipeline: Pipeline, job: Job, after: int, heartbeat: float
                     batch = coalesce(read.items, read.first)
                 else:
                     batch = list(enumerate(read.items, read.first))
-                for n, item in batch:
-                    yield encode(job.event_id, n, item)
+                # One write per batch; the call's last batch goes out with the end of the response.
+                chunk = b"".join(encode(job.event_id, n, item) for n, item in batch)
+                if read.closed:
+                    yield LastChunk(chunk)
+                    return
+                yield chunk
                 index = read.first + len(read.items) - 1
             elif read.closed:
                 return
