@@ -39,3 +39,7 @@ class CallError(MountUIError):
 
 class OutputError(MountUIError, TypeError):
     """A function returned a value one of its output components cannot show; the message names both."""
+
+
+class MissingExtraError(MountUIError, ImportError):
+    """A feature needs an optional extra that is not installed; the message names the `pip install`."""

@@ -290,7 +290,7 @@ class Pipeline:
             results = list(result)
         else:
             got = len(result) if isinstance(result, (tuple, list)) else 1
-            raise TypeError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
+            raise OutputError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
 
         def convert() -> tuple[dict[int, Any], list[Any]]:
             state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}

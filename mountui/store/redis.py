@@ -32,7 +32,7 @@ from typing import Any
 
 import orjson
 
-from mountui.errors import MountUIError
+from mountui.errors import MissingExtraError, MountUIError
 from mountui.store.base import LogRead, Store
 
 logger = logging.getLogger("mountui.store")
@@ -131,7 +131,7 @@ class RedisStore(Store):
         try:
             import redis.asyncio as redis_asyncio
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(INSTALL_HINT) from exc
+            raise MissingExtraError(INSTALL_HINT) from exc
         self.url = url
         self.namespace = namespace
         self.open_log_ttl = open_log_ttl
