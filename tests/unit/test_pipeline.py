@@ -302,7 +302,7 @@ def one_for_two(text: str) -> str:
         (boom, 1, False, "internal_error", "the app hit an error while running this call (details are in the server log)"),
         (boom, 1, True, "internal_error", "ValueError: cannot handle 'x'"),
         (quota, 1, False, "app_error", "Your quota is used up for today."),
-        (one_for_two, 2, True, "internal_error", "TypeError: fn returned 1 value(s) for 2 outputs"),
+        (one_for_two, 2, True, "internal_error", "OutputError: fn returned 1 value(s) for 2 outputs"),
     ],
 )  # fmt: skip
 async def test_an_error_in_the_function_becomes_the_calls_last_event(
