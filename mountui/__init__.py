@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         QueueFullError,
         RateLimitError,
+        ServerUnavailableError,
         ValidationError,
     )
     from mountui.interface import Interface
@@ -64,6 +65,7 @@ _LAZY = {
     "PayloadTooLargeError": ("mountui.client", "PayloadTooLargeError"),
     "RateLimitError": ("mountui.client", "RateLimitError"),
     "QueueFullError": ("mountui.client", "QueueFullError"),
+    "ServerUnavailableError": ("mountui.client", "ServerUnavailableError"),
     "AppError": ("mountui.client", "AppError"),
     "JobCancelledError": ("mountui.client", "JobCancelledError"),
     "JobTimeoutError": ("mountui.client", "JobTimeoutError"),
@@ -107,6 +109,7 @@ __all__ = [
     "QueueFullError",
     "RateLimitError",
     "Request",
+    "ServerUnavailableError",
     "ValidationError",
     "mount_ui_app",
 ]

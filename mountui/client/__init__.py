@@ -24,6 +24,7 @@ from mountui.client.errors import (
     PermissionDeniedError,
     QueueFullError,
     RateLimitError,
+    ServerUnavailableError,
     ValidationError,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "PermissionDeniedError",
     "QueueFullError",
     "RateLimitError",
+    "ServerUnavailableError",
     "Update",
     "ValidationError",
 ]

@@ -67,6 +67,12 @@ class QueueFullError(ClientError):
     hint = "the app is busy; try again soon"
 
 
+class ServerUnavailableError(ClientError):
+    """The server is stopping (a deploy, a restart): the call was not run to its end; start it again."""
+
+    hint = "the server is restarting; try again in a moment"
+
+
 class AppError(ClientError):
     """The app's function failed: `app_error` carries the message it raised, `internal_error` a generic one."""
 
@@ -94,6 +100,7 @@ _BY_CODE: dict[str, type[ClientError]] = {
     "state_too_large": PayloadTooLargeError,
     "rate_limited": RateLimitError,
     "queue_full": QueueFullError,
+    "shutting_down": ServerUnavailableError,
     "app_error": AppError,
     "internal_error": AppError,
     "cancelled": JobCancelledError,

@@ -195,3 +195,17 @@ def test_a_name_a_server_sends_is_written_as_one_plain_file(tmp_path: Path, sent
     assert target == tmp_path / "abc" / kept
     target.parent.mkdir()
     target.write_bytes(b"ok")  # fits the disk's 255-byte limit
+
+
+def test_a_server_that_is_stopping_raises_server_unavailable() -> None:
+    async def main() -> None:
+        app = build_app(make_demo())
+        async with asgi_client(app) as client:
+            assert await client.predict("Ada", api_name="greet") == "Hello Ada!"
+            app.begin_shutdown()
+            with pytest.raises(mountui.ServerUnavailableError) as refused:
+                await client.predict("Ada", api_name="greet")
+            assert refused.value.code == "shutting_down" and refused.value.status == 503
+            assert isinstance(refused.value, mountui.MountUIError)
+
+    asyncio.run(main())
