@@ -184,4 +184,5 @@ def measured_run(pid: int, connections: int, run: Callable[[], dict[str, float]]
         "cpu_util": f"{cpu / wall:.0%}",
         "p50_ms": round(summary["p50_us"] / 1000, 2),
         "p99_ms": round(summary["p99_us"] / 1000, 2),
+        **({"client_cpu": f"{summary['client_cpu_pct']:.0f}%"} if "client_cpu_pct" in summary else {}),
     }

@@ -211,7 +211,7 @@ def render(res: dict) -> str:
     if res.get("calls"):
         out += [table(with_ratios(res), ["server", "call", "connections", "requests", "req_per_s", "errors",
                                          "cpu_ms_per_call", "vs_bare", "vs_gradio", "cpu_util", "p50_ms",
-                                         "p99_ms"]), ""]  # fmt: skip
+                                         "p99_ms", "client_cpu"]), ""]  # fmt: skip
     sections = [
         ("import", "Import time (median of fresh interpreters, import statement only, interleaved)", None),
         ("cold", "Cold start: process start to the first successful call (median)", None),
@@ -246,7 +246,13 @@ def render(res: dict) -> str:
     out += [
         "## Not measured",
         "",
-        "- bare sse-starlette waiting calls: not set up (the SSE limit for calls is the bare `StreamingResponse`).",
+        "- Waiting calls on a bare sse-starlette endpoint: not set up (the SSE limit for calls is the bare "
+        "`StreamingResponse`).",
+        "- A one-request JSON call on Gradio: its documented HTTP API has none; the two-step call stands for both.",
+        '- Gradio\'s page has no "ready" mark: its ready time is its first text input on screen.',
+        "- Idle CPU comes from /proc in clock ticks (10 ms): a few ticks over the period are the resolution.",
+        "- The Gradio loads' client (bench/_http.py) reports its own CPU (`client_cpu`, % of one core) when the "
+        "run recorded it.",
         "",
         "## How to reproduce",
         "",
