@@ -143,6 +143,7 @@ def summary(res: dict) -> list[dict]:
             cells[r["server"]] = (
                 f"{r['kib_per_waiting_call']:.0f} KiB each; {r['queued_events']} waiting, "
                 f"{r['complete_events']} completed (drain {r['drain_s']} s)"
+                + (f", {r['errors']} ended with `event: error`" if r.get("errors") else "")
             )
         rows.append(
             {

@@ -221,8 +221,9 @@ def waiting(calls_: int, quick: bool) -> list[dict]:
         path = RESULTS / f"{name}.json"
         if path.exists() and path.stat().st_mtime > time.time() - 900:
             keys = ["calls", "queued_events", "failed", "open_s", "kib_per_waiting_call", "hold_cpu_pct",
-                    "complete_events", "unfinished", "drain_s", "timeout"]  # fmt: skip
-            data = {**json.loads(path.read_text()), "timeout": timeout}
+                    "complete_events", "errors", "unfinished", "drain_s", "timeout", "first_failure"]  # fmt: skip
+            data = json.loads(path.read_text())
+            data.update(timeout=timeout, first_failure=(data.get("failures") or [""])[0])
             rows.append({"server": kind, **{k: data.get(k) for k in keys}})
         else:
             rows.append({"server": kind, "calls": calls_, "failed": "the run did not finish"})

@@ -117,6 +117,7 @@ async def one_call(
                 break
             if line.startswith(b"event: error"):
                 state["errors"] += 1
+                state["error_sample"] = state["error_sample"] or (await reader.readline()).decode()[:200]
                 break
         writer.close()
     except Exception as exc:
@@ -138,6 +139,7 @@ async def client_main(port: int, start: int, count: int, timeout: float, server:
         "complete": 0,
         "errors": 0,
         "failure": None,
+        "error_sample": "",
     }
     all_waiting = asyncio.Event()
     gate = asyncio.Semaphore(100)  # connects in flight, so the listen backlog never overflows
@@ -171,22 +173,9 @@ class ClientProcess:
     """A client process and the tagged JSON lines (READY, DONE) it printed, read by a background thread."""
 
     def __init__(self, port: int, start: int, count: int, timeout: float, server: str) -> None:
+        args = ["--timeout", str(timeout), "--server", server, "--client", str(port), str(start), str(count)]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--timeout",
-                str(timeout),
-                "--server",
-                server,
-                "--client",
-                str(port),
-                str(start),
-                str(count),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
         )
         self.lines: dict[str, dict] = {}
         threading.Thread(target=self._read, daemon=True).start()
@@ -354,6 +343,7 @@ def main() -> None:
     queued = sum(d.get("queued", 0) for d in done)
     complete = sum(d.get("complete", 0) for d in done)
     failures = [r["failure"] for r in ready + done if r.get("failure")]
+    failures += [d["error_sample"].strip() for d in done if d.get("error_sample")]
     row = {
         "calls": args.calls,
         "queued_events": queued,
