@@ -44,7 +44,7 @@ demo: venv
 	$(BIN)/python examples/fastapi_mount.py
 
 # The side-by-side benchmark (bench/side_by_side.py, not part of `make test`): a bare FastAPI endpoint, Gradio
-# and mountui, each under uvicorn in its own process; writes bench/RESULTS.md (~20 min; `make bench
+# and mountui, each under uvicorn in its own process; writes bench/RESULTS.md (12-20 min; `make bench
 # BENCH_ARGS=--quick` for a ~5 min smoke run). Needs wrk (Debian: apt-get install -y wrk) and /usr/bin/chromium.
 # Gradio gets its own venv, bench/.venv-gradio (the latest Gradio 6.x when it is made; delete it to update).
 GRADIO_VENV ?= bench/.venv-gradio

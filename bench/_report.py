@@ -33,6 +33,16 @@ again, divided by the completed calls. The servers run side by side and are meas
 """
 
 
+GRADIO_WAITING = """\
+Gradio ended {errors} of its {calls} waiting streams with `event: error` instead of a result. Its queue keeps
+the pending messages of at most 2,000 sessions (an `LRUCache(2000)` in gradio/queueing.py, as of Gradio 6.31) and each
+call of its HTTP API is a session of its own, so beyond 2,000 waiting calls the oldest streams lose their messages
+and end with `data: "404: Not Found"` (seen with `bench/waiting.py --server gradio`). Its KiB per waiting call
+divides the memory by all the calls opened, many of which had already been cut off when it was taken (see
+`tasks_while_held` in bench/results/waiting_gradio.json): it is not comparable with a figure where every call
+stayed open."""
+
+
 def _rows(res: dict, server: str, call: str) -> list[dict]:
     return [r for r in res.get("calls", []) if r["server"] == server and r["call"] == call]
 
@@ -140,10 +150,15 @@ def summary(res: dict) -> list[dict]:
             if r.get("kib_per_waiting_call") is None:
                 cells[r["server"]] = str(r.get("failed"))
                 continue
+            if r.get("errors"):  # memory per call means little when the streams were cut off
+                cells[r["server"]] = (
+                    f"{r['errors']} of {r['calls']} streams ended with `event: error`, "
+                    f"{r['complete_events']} completed ({r['kib_per_waiting_call']:.0f} KiB per opened call)"
+                )
+                continue
             cells[r["server"]] = (
                 f"{r['kib_per_waiting_call']:.0f} KiB each; {r['queued_events']} waiting, "
                 f"{r['complete_events']} completed (drain {r['drain_s']} s)"
-                + (f", {r['errors']} ended with `event: error`" if r.get("errors") else "")
             )
         rows.append(
             {
@@ -244,6 +259,9 @@ def render(res: dict) -> str:
     for key, title, _ in sections:
         if res.get(key):
             out += [f"## {title}", "", table(res[key], list(res[key][0])), ""]
+    gradio_waiting = _by(res.get("waiting", []), server="gradio")
+    if gradio_waiting.get("errors"):
+        out += [GRADIO_WAITING.format(**gradio_waiting), ""]
     out += [
         "## Not measured",
         "",

@@ -35,6 +35,9 @@ def block(results: str) -> str:
         f"From [bench/RESULTS.md](bench/RESULTS.md) ({date.group(1) if date else 'undated'}, "
         f"Gradio {gradio.group(1) if gradio else '?'}, {machine.group(1) if machine else 'unknown machine'})."
     )
+    note = re.search(r"^\*\*Note:\*\* (.+)$", results, re.M)
+    if note:
+        source += " " + note.group(1).split(". ")[0].rstrip(".") + "."  # its first sentence
     return "\n" + results[a:b].strip() + "\n\n" + source + "\n"
 
 

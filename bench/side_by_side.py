@@ -1,6 +1,6 @@
 """One benchmark run, side by side: a bare FastAPI endpoint (the limit), Gradio (the anchor) and mountui.
 
-    make bench                     # builds bench/.venv-gradio, then runs this (~20 min)
+    make bench                     # builds bench/.venv-gradio, then runs this (12-20 min)
     make bench BENCH_ARGS=--quick  # the ~5 min smoke run
     .venv/bin/python bench/side_by_side.py [--quick] [--only import,cold,calls,gen,idle,page,waiting]
                                            [--note TEXT] [--report-only]
