@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LINT_PATHS := $(wildcard mountui tests examples bench)
 
-.PHONY: venv test lint frontend frontend-check demo
+.PHONY: venv test lint frontend frontend-check demo bench
 
 venv: $(VENV)/.installed
 
@@ -42,3 +42,19 @@ endif
 
 demo: venv
 	$(BIN)/python examples/fastapi_mount.py
+
+# The side-by-side benchmark (bench/side_by_side.py, not part of `make test`): a bare FastAPI endpoint, Gradio
+# and mountui, each under uvicorn in its own process; writes bench/RESULTS.md (12-20 min; `make bench
+# BENCH_ARGS=--quick` for a ~5 min smoke run). Needs wrk (Debian: apt-get install -y wrk) and /usr/bin/chromium.
+# Gradio gets its own venv, bench/.venv-gradio (the latest Gradio 6.x when it is made; delete it to update).
+GRADIO_VENV ?= bench/.venv-gradio
+BENCH_ARGS ?=
+
+bench: venv $(GRADIO_VENV)/.installed
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk (Debian package 'wrk')" >&2; exit 1; }
+	$(BIN)/python bench/side_by_side.py $(BENCH_ARGS)
+
+$(GRADIO_VENV)/.installed:
+	test -x $(GRADIO_VENV)/bin/python || $(PYTHON) -m venv $(GRADIO_VENV)
+	$(GRADIO_VENV)/bin/python -m pip install -q --disable-pip-version-check --upgrade 'gradio>=6,<7' fastapi uvicorn
+	touch $@

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -21,6 +21,16 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+# Gradio's own venv (made by `make bench`): the gradio server kind and `import gradio` run there.
+GRADIO_VENV = Path(os.environ.get("BENCH_GRADIO_VENV") or BENCH / ".venv-gradio")
+GRADIO_PYTHON = GRADIO_VENV / "bin" / "python"
+# Gradio would otherwise phone home (analytics, version check) from the server processes.
+QUIET_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_SERVER_NAME": "127.0.0.1"}
+
+
+def python_for(kind: str) -> str:
+    """The interpreter of a server kind: Gradio's venv for gradio, this one for the others."""
+    return str(GRADIO_PYTHON) if kind == "gradio" else sys.executable
 
 
 def free_port() -> int:
@@ -57,10 +67,10 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30)
 def server(kind: str, *args: str, port: int | None = None) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """Run bench/_server.py KIND in its own process on a free loopback port; stop it on exit."""
     port = port or free_port()
-    cmd = [sys.executable, str(BENCH / "_server.py"), kind, "--port", str(port), *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
+    cmd = [python_for(kind), str(BENCH / "_server.py"), kind, "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, env={**os.environ, **QUIET_ENV})
     try:
-        wait_for_port(port, proc)
+        wait_for_port(port, proc, timeout=60)
         yield port, proc
     finally:
         if proc.poll() is None:
@@ -151,3 +161,28 @@ def post_json(
     )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return resp.read()
+
+
+def measured_run(pid: int, connections: int, run: Callable[[], dict[str, float]]) -> dict[str, object]:
+    """One load run (`run` returns wrk's summary fields): the server's CPU per completed call, rate, latency.
+
+    The CPU is counted until the server is quiet again, so the calls still in flight when the load stops are
+    paid for (they are few against the thousands completed).
+    """
+    before, t0 = cpu_seconds(pid), time.monotonic()
+    summary = run()
+    settle(pid)
+    cpu, wall = cpu_seconds(pid) - before, time.monotonic() - t0
+    n = summary["requests"]
+    errors = sum(summary[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return {
+        "connections": connections,
+        "requests": n,
+        "req_per_s": round(n / (summary["duration_us"] / 1e6)),
+        "errors": errors,
+        "cpu_ms_per_call": round(cpu / n * 1000, 3) if n else None,
+        "cpu_util": f"{cpu / wall:.0%}",
+        "p50_ms": round(summary["p50_us"] / 1000, 2),
+        "p99_ms": round(summary["p99_us"] / 1000, 2),
+        **({"client_cpu": f"{summary['client_cpu_pct']:.0f}%"} if "client_cpu_pct" in summary else {}),
+    }

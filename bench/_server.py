@@ -1,13 +1,19 @@
-"""One benchmark server on one uvicorn worker: a FastAPI host with mountui at /ui, or a bare FastAPI endpoint.
+"""One benchmark server on one uvicorn worker: a FastAPI host with mountui at /ui, Gradio at /gradio, or bare.
 
     python bench/_server.py mountui --port 8001 [--fn sync|async|block] [--limit default|none|N]
                                     [--max-queue-size N] [--event-retention S] [--profile FILE] [--tracemalloc]
                                     [--gc-stats]
     python bench/_server.py bare    --port 8002 [--fn sync|async]
+    bench/.venv-gradio/bin/python bench/_server.py gradio --port 8003 [--fn sync|async|block] [--limit ...]
 
-Both serve the same string function: POST {"data": ["x"]} -> {"data": ["Hello x!"]}
-(mountui: POST /ui/api/greet; bare: POST /bare with a pydantic body model).
-`--fn block` (mountui only) is an async function that waits until `POST /release`: it holds calls in the queue.
+All serve the same string function: {"data": ["x"]} -> "Hello x!"
+(mountui: POST /ui/api/greet; bare: POST /bare with a pydantic body model, or POST /bare_sse for the same answer
+as one SSE `complete` event; gradio: a `gr.Interface` with api_name "greet", called through its HTTP API
+`POST /gradio/gradio_api/call/greet` then `GET /gradio/gradio_api/call/greet/{event_id}`).
+Each also serves `count`, an async generator of 20 items, one every `--gen-delay` seconds (mountui:
+POST /ui/api/count, bare: POST /bare_count as SSE `output` events then `complete`, gradio: api_name "count").
+`--fn block` (mountui and gradio) is an async function that waits until `POST /release`: it holds calls in the
+queue. The gradio kind runs in Gradio's own venv (bench/.venv-gradio, made by `make bench`).
 Diagnostics (read-only): GET /bench/stats (tasks, loop timers, mountui jobs and event logs, time spent in the
 garbage collector by generation with --gc-stats; ?gc_objects=true counts all objects, ?types=20 the most common types)
 and GET /bench/memtop?n=25&key=lineno|filename|package (top allocation sites, with --tracemalloc).
@@ -127,6 +133,55 @@ def add_diagnostics(app: Any, gc_stats: bool = False) -> None:
         ]
 
 
+GEN_ITEMS = 20
+
+
+def make_count(delay: float) -> Any:
+    async def count(name: str) -> Any:  # the 20-item generator of the side-by-side run
+        for i in range(GEN_ITEMS):
+            await asyncio.sleep(delay)
+            yield f"{name} {i + 1}"
+
+    return count
+
+
+def sse_event(event: str, data: Any) -> bytes:
+    import json
+
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def add_bare_streams(app: Any, delay: float) -> None:
+    """The SSE limit: one `complete` event (POST /bare_sse), the generator as SSE (POST /bare_count)."""
+    from fastapi.responses import StreamingResponse
+
+    @app.post("/bare_sse")
+    async def bare_sse(body: Body) -> StreamingResponse:
+        async def events() -> Any:
+            yield sse_event("complete", {"data": [greet(body.data[0])]})
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.post("/bare_count")
+    async def bare_count(body: Body) -> StreamingResponse:
+        async def events() -> Any:
+            last = None
+            async for last in make_count(delay)(body.data[0]):
+                yield sse_event("output", {"data": [last]})
+            yield sse_event("complete", {"data": [last]})
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def build_gradio(app: Any, fn: Any, limit: Any, delay: float) -> Any:
+    import gradio as gr
+
+    with gr.Blocks() as demo:  # two Interfaces rendered in one Blocks: the usual gr.Interface endpoints
+        gr.Interface(fn, "text", "text", api_name="greet", concurrency_limit=limit)
+        gr.Interface(make_count(delay), "text", "text", api_name="count", concurrency_limit=limit)
+    return gr.mount_gradio_app(app, demo, path="/gradio")
+
+
 def build(args: argparse.Namespace) -> Any:
     from fastapi import FastAPI
 
@@ -134,6 +189,7 @@ def build(args: argparse.Namespace) -> Any:
     add_diagnostics(app, args.gc_stats)
 
     if args.kind == "bare":
+        add_bare_streams(app, args.gen_delay)
         if args.fn == "async":
 
             @app.post("/bare")
@@ -146,8 +202,6 @@ def build(args: argparse.Namespace) -> Any:
                 return {"data": [greet(body.data[0])]}
 
         return app
-
-    import mountui
 
     release = asyncio.Event()
 
@@ -162,10 +216,18 @@ def build(args: argparse.Namespace) -> Any:
 
     fn = {"sync": greet, "async": agreet, "block": block}[args.fn]
     limit: Any = "default" if args.limit == "default" else None if args.limit == "none" else int(args.limit)
+    if args.kind == "gradio":
+        return build_gradio(app, fn, limit, args.gen_delay)
+
+    import mountui
+
     with mountui.Blocks() as demo:
         name = mountui.Textbox(label="Name")
         out = mountui.Textbox(label="Greeting")
         mountui.Button("Greet").click(fn, name, out, api_name="greet", concurrency_limit=limit)
+        mountui.Button("Count").click(
+            make_count(args.gen_delay), name, out, api_name="count", concurrency_limit=limit
+        )
     settings: dict[str, Any] = {}
     if args.max_queue_size:
         settings["max_queue_size"] = args.max_queue_size
@@ -176,7 +238,7 @@ def build(args: argparse.Namespace) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["mountui", "bare"])
+    parser.add_argument("kind", choices=["mountui", "bare", "gradio"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--fn", choices=["sync", "async", "block"], default="sync")
     parser.add_argument(
@@ -185,6 +247,7 @@ def main() -> None:
     parser.add_argument("--max-queue-size", type=int, default=0)
     parser.add_argument("--event-retention", type=float, default=0)
     parser.add_argument("--backlog", type=int, default=2048)
+    parser.add_argument("--gen-delay", type=float, default=0.01, help="seconds between the generator's items")
     parser.add_argument("--profile", default=None)
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument(

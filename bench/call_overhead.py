@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
-from _common import ROOT, cpu_seconds, post_json, require_wrk, run_wrk, server, settle, table, write_result
+from _common import ROOT, measured_run, post_json, require_wrk, run_wrk, server, settle, table, write_result
 
 EXPECTED = {"data": ["Hello world!"]}
 JSON, SSE = "application/json", "text/event-stream"
@@ -49,26 +48,7 @@ def measure(
     settle(pid)
     rows = []
     for conns in connections:
-        before, t0 = cpu_seconds(pid), time.monotonic()
-        summary = run_wrk(url, conns, seconds, accept=accept)
-        settle(pid)
-        cpu, wall = cpu_seconds(pid) - before, time.monotonic() - t0
-        n = summary["requests"]
-        errors = (
-            summary["connect"] + summary["read"] + summary["write"] + summary["status"] + summary["timeout"]
-        )
-        rows.append(
-            {
-                "connections": conns,
-                "requests": n,
-                "req_per_s": round(n / (summary["duration_us"] / 1e6)),
-                "errors": errors,
-                "cpu_ms_per_call": round(cpu / n * 1000, 3) if n else None,
-                "cpu_util": f"{cpu / wall:.0%}",
-                "p50_ms": round(summary["p50_us"] / 1000, 2),
-                "p99_ms": round(summary["p99_us"] / 1000, 2),
-            }
-        )
+        rows.append(measured_run(pid, conns, lambda c=conns: run_wrk(url, c, seconds, accept=accept)))
         print(f"  {path} c={conns}: {rows[-1]}", flush=True)
     return rows
 

@@ -11,7 +11,9 @@ them wait in the queue (the default `max_queue_size` is 10,000). Checked and rep
   - after release: how many calls got `complete`, and how long the queue took to drain.
 The soft limit on open files is raised to the hard limit (resource.setrlimit), for this process and the
 server and client processes it starts. Everything is on loopback and ends by itself (`--timeout`).
-Writes bench/results/waiting.json.
+Writes bench/results/waiting.json (`--server gradio`: waiting_gradio.json, the same against Gradio through its
+documented HTTP API: `POST .../gradio_api/call/greet` gives an event id, then `GET .../greet/{event_id}` opens
+the SSE stream, on one connection; it carries no queue position: a call waits once the stream's headers came).
 """
 
 from __future__ import annotations
@@ -27,19 +29,71 @@ import sys
 import threading
 import time
 import urllib.request
+from typing import Any
 
-from _common import ROOT, cpu_seconds, rss_kib, server, settle, table, write_result
+from _common import ROOT, cpu_seconds, post_json, rss_kib, server, settle, table, write_result
 
 PATH = "/ui/api/greet"
+GRADIO_PATH = "/gradio/gradio_api/call/greet"
 
 
-def request_bytes(port: int, name: str) -> bytes:
+def request_bytes(port: int, name: str, path: str = PATH, close: bool = True) -> bytes:
     body = json.dumps({"data": [name]}).encode()
     head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"Accept: text/event-stream\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"Accept: text/event-stream\r\nContent-Length: {len(body)}\r\n"
+        + ("Connection: close\r\n\r\n" if close else "\r\n")
     )
     return head.encode() + body
+
+
+async def read_head(reader: asyncio.StreamReader) -> tuple[int, int]:
+    """Status and Content-Length (0 if absent) of an HTTP answer; the body is left unread."""
+    status, length = int((await reader.readline()).split()[1]), 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return status, length
+
+
+async def open_gradio_call(port: int, name: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Gradio's two-step call: POST (event id), then GET the SSE stream; return once its headers arrived."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request_bytes(port, name, GRADIO_PATH, close=False))
+    status, length = await read_head(reader)
+    answer = await reader.readexactly(length)
+    if status != 200:
+        raise ConnectionError(f"POST answered {status}: {answer[:200]!r}")
+    event_id = json.loads(answer)["event_id"]
+    writer.write(
+        f"GET {GRADIO_PATH}/{event_id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Accept: text/event-stream\r\nConnection: close\r\n\r\n".encode()
+    )
+    status, _ = await read_head(reader)
+    if status != 200:
+        raise ConnectionError(f"GET answered {status}")
+    return reader, writer
+
+
+async def open_mountui_call(port: int, index: int, state: dict) -> tuple[Any, Any]:
+    """Open one mountui SSE call; record its `queued` position; return at its first event."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request_bytes(port, f"w{index}"))
+    await writer.drain()
+    event = None
+    while True:  # until the queued (or started) event
+        line = await reader.readline()
+        if not line:
+            raise ConnectionError("closed before the first event")
+        if line.startswith(b"event: "):
+            event = line[7:].strip().decode()
+        elif line.startswith(b"data: ") and event is not None:
+            if event == "queued":
+                state["positions"].append(json.loads(line[6:])["position"])
+                state["queued"] += 1
+            else:
+                state["first_not_queued"] += 1
+            return reader, writer
 
 
 # --- the client processes ---
@@ -49,23 +103,11 @@ async def one_call(
     """Open one SSE call; record its `queued` position; keep reading until `complete` (or the stream ends)."""
     try:
         async with connect_gate:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request_bytes(port, f"w{index}"))
-            await writer.drain()
-            event = None
-            while True:  # until the queued (or started) event
-                line = await reader.readline()
-                if not line:
-                    raise ConnectionError("closed before the first event")
-                if line.startswith(b"event: "):
-                    event = line[7:].strip().decode()
-                elif line.startswith(b"data: ") and event is not None:
-                    if event == "queued":
-                        state["positions"].append(json.loads(line[6:])["position"])
-                        state["queued"] += 1
-                    else:
-                        state["first_not_queued"] += 1
-                    break
+            if state["server"] == "gradio":  # no queue position on this API: waiting = stream open
+                reader, writer = await open_gradio_call(port, f"w{index}")
+                state["queued"] += 1
+            else:
+                reader, writer = await open_mountui_call(port, index, state)
         state["waiting"] += 1
         if state["waiting"] + state["failed"] == state["total"]:
             release.set()
@@ -75,6 +117,7 @@ async def one_call(
                 break
             if line.startswith(b"event: error"):
                 state["errors"] += 1
+                state["error_sample"] = state["error_sample"] or (await reader.readline()).decode()[:200]
                 break
         writer.close()
     except Exception as exc:
@@ -84,8 +127,9 @@ async def one_call(
             release.set()
 
 
-async def client_main(port: int, start: int, count: int, timeout: float) -> None:
+async def client_main(port: int, start: int, count: int, timeout: float, server: str) -> None:
     state = {
+        "server": server,
         "total": count,
         "positions": [],
         "queued": 0,
@@ -95,6 +139,7 @@ async def client_main(port: int, start: int, count: int, timeout: float) -> None
         "complete": 0,
         "errors": 0,
         "failure": None,
+        "error_sample": "",
     }
     all_waiting = asyncio.Event()
     gate = asyncio.Semaphore(100)  # connects in flight, so the listen backlog never overflows
@@ -102,7 +147,7 @@ async def client_main(port: int, start: int, count: int, timeout: float) -> None
     t0 = time.monotonic()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(all_waiting.wait(), timeout)
-    report = {k: v for k, v in state.items() if k != "positions"}
+    report = {k: v for k, v in state.items() if k not in ("positions", "server")}
     print(
         "READY " + json.dumps({**report, "positions": state["positions"], "open_s": time.monotonic() - t0}),
         flush=True,
@@ -110,7 +155,7 @@ async def client_main(port: int, start: int, count: int, timeout: float) -> None
     _done, pending = await asyncio.wait(tasks, timeout=timeout)
     for t in pending:
         t.cancel()
-    report = {k: v for k, v in state.items() if k != "positions"}
+    report = {k: v for k, v in state.items() if k not in ("positions", "server")}
     print("DONE " + json.dumps({**report, "unfinished": len(pending)}), flush=True)
 
 
@@ -124,34 +169,13 @@ def raise_nofile() -> int:
         return soft
 
 
-def post(port: int, path: str, body: bytes, accept: str = "application/json", timeout: float = 5) -> None:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
-        data=body,
-        headers={"Content-Type": "application/json", "Accept": accept},
-    )
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        resp.read(1)
-
-
 class ClientProcess:
     """A client process and the tagged JSON lines (READY, DONE) it printed, read by a background thread."""
 
-    def __init__(self, port: int, start: int, count: int, timeout: float) -> None:
+    def __init__(self, port: int, start: int, count: int, timeout: float, server: str) -> None:
+        args = ["--timeout", str(timeout), "--server", server, "--client", str(port), str(start), str(count)]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--timeout",
-                str(timeout),
-                "--client",
-                str(port),
-                str(start),
-                str(count),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
         )
         self.lines: dict[str, dict] = {}
         threading.Thread(target=self._read, daemon=True).start()
@@ -179,6 +203,22 @@ def wait_all(clients: list[ClientProcess], tag: str, deadline: float, tick=None)
     return False
 
 
+def open_blocker(port: int, kind: str) -> Any:
+    """The call that takes the endpoint's only slot; its stream is read by nobody. Close it at the end."""
+    if kind == "mountui":
+        blocker = socket.create_connection(("127.0.0.1", port))
+        blocker.sendall(request_bytes(port, "blocker"))
+        return blocker
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", GRADIO_PATH, b'{"data": ["blocker"]}', {"Content-Type": "application/json"})
+    event_id = json.loads(conn.getresponse().read())["event_id"]
+    conn.request("GET", f"{GRADIO_PATH}/{event_id}", headers={"Accept": "text/event-stream"})
+    conn.getresponse()  # headers only: the stream stays open until the call ends
+    return conn
+
+
 def server_stats(port: int, gc_objects: bool = False) -> dict:
     url = f"http://127.0.0.1:{port}/bench/stats" + ("?gc_objects=true" if gc_objects else "")
     try:
@@ -190,6 +230,7 @@ def server_stats(port: int, gc_objects: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--server", choices=["mountui", "gradio"], default="mountui")
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--hold", type=float, default=10, help="seconds to hold all calls waiting")
@@ -205,7 +246,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.client:
-        asyncio.run(client_main(*args.client, timeout=args.timeout))
+        asyncio.run(client_main(*args.client, timeout=args.timeout, server=args.server))
         return
 
     nofile = raise_nofile()
@@ -220,14 +261,13 @@ def main() -> None:
         extra += ["--tracemalloc"]
     memtop: list[str] = []
     curve: list[dict[str, object]] = []
-    with server("mountui", *extra) as (port, proc):
+    with server(args.server, *extra) as (port, proc):
         pid = proc.pid
         settle(pid)
         rss0 = rss_kib(pid)
         objects0 = server_stats(port, gc_objects=True).get("gc_objects", 0)
         # The blocker: an SSE call that takes the endpoint's only slot (its stream is read by nobody).
-        blocker = socket.create_connection(("127.0.0.1", port))
-        blocker.sendall(request_bytes(port, "blocker"))
+        blocker = open_blocker(port, args.server)
         time.sleep(0.5)
 
         t_open, cpu_open = time.monotonic(), cpu_seconds(pid)
@@ -261,13 +301,15 @@ def main() -> None:
 
         share = [args.calls // args.clients + (i < args.calls % args.clients) for i in range(args.clients)]
         starts = [sum(share[:i]) for i in range(args.clients)]
-        clients = [ClientProcess(port, st, n, args.timeout) for st, n in zip(starts, share, strict=True)]
+        clients = [
+            ClientProcess(port, st, n, args.timeout, args.server) for st, n in zip(starts, share, strict=True)
+        ]
         try:
             all_ready = wait_all(clients, "READY", time.monotonic() + args.timeout + 10, sample)
             open_s = time.monotonic() - t_open
             cpu_during_open = cpu_seconds(pid) - cpu_open
             ready = [c.lines.get("READY", {}) for c in clients]
-            queued_at_ready = sum(len(r.get("positions", [])) for r in ready)
+            queued_at_ready = sum(r.get("queued", 0) for r in ready)
             settle(pid, quiet=0.5)
             rss_held = rss_kib(pid)
             held = server_stats(port, gc_objects=True)
@@ -286,7 +328,7 @@ def main() -> None:
             )
 
             t_release, cpu_release = time.monotonic(), cpu_seconds(pid)
-            post(port, "/release", b"")
+            post_json(port, "/release", b"")
             wait_all(clients, "DONE", time.monotonic() + args.timeout + 10)
             drain_s = time.monotonic() - t_release
             cpu_drain = cpu_seconds(pid) - cpu_release
@@ -301,6 +343,7 @@ def main() -> None:
     queued = sum(d.get("queued", 0) for d in done)
     complete = sum(d.get("complete", 0) for d in done)
     failures = [r["failure"] for r in ready + done if r.get("failure")]
+    failures += [d["error_sample"].strip() for d in done if d.get("error_sample")]
     row = {
         "calls": args.calls,
         "queued_events": queued,
@@ -336,6 +379,7 @@ def main() -> None:
     ok = queued == args.calls and complete == args.calls
     print("\nOK: every call was queued and completed" if ok else "\nNOT OK: see the counts above")
     name = "waiting_tracemalloc" if args.tracemalloc else "waiting"
+    name += "" if args.server == "mountui" else "_" + args.server
     path = write_result(name, {**row, "curve": curve, "failures": failures[:5], "ok": ok, "memtop": memtop})
     print(f"written {path.relative_to(ROOT)}")
 
