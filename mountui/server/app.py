@@ -150,6 +150,7 @@ class UIApp:
         if self._started:
             return
         self._started = True
+        self.pipeline.closing = False  # an app started again after a shutdown takes calls again
         for source in self.sources:
             await source.startup()
         hear_stop_signals(self.begin_shutdown)
