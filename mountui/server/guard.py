@@ -85,32 +85,39 @@ class Guard:
         self.forwarded.apply(scope)  # before anything reads a URL, a client address or the identity
         scope["mountui.settings"] = self.settings
         path = route_path(scope)
-        # A websocket has no Request; identity sources read headers and cookies, which both have.
-        request = Request(scope, receive) if scope["type"] == "http" else HTTPConnection(scope)
-        # Decided once, here, for every route: the public sign-in routes read it to refuse in their own words.
-        reason = scope["mountui.cross_site"] = from_other_site(request, self.settings.allowed_origins)
-        if self.authenticator.is_public(path):
-            scope["mountui.identity"] = ANONYMOUS
-            await self.app(scope, receive, send)
-            return
-        if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS and reason:
-            # Another site made the browser send this (a form posting to api/, a hidden upload).
-            logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)
+        public = self.authenticator.is_public(path)
+        identity = await self._identify(scope, receive, path, public)
+        if identity is None:
             response = error_response(403, "cross_site", "requests from other sites are refused")
             await response(scope, receive, send)
             return
-        try:
-            identity = await self.authenticator.identify(request)  # type: ignore[arg-type]
-        except Exception:
-            # An identity source that raises denies; it never lets the caller through.
-            logger.exception("mountui: identifying the caller failed; refusing the request")
-            identity = ANONYMOUS
         scope["mountui.identity"] = identity
-        if identity.username or not self.authenticator.required:
+        if public or identity.username or not self.authenticator.required:
+            # Nothing of the identification stays referenced from here while the app answers (or a
+            # stream waits): a long-lived frame is memory held per open connection.
             await self.app(scope, receive, send)
             return
         logger.info("mountui: refused %s %r: not signed in", scope.get("method", "WS"), path)
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401})
             return
-        await self.authenticator.deny(request, path)(scope, receive, send)  # type: ignore[arg-type]
+        await self.authenticator.deny(Request(scope, receive), path)(scope, receive, send)
+
+    async def _identify(self, scope: Scope, receive: Receive, path: str, public: bool) -> Identity | None:
+        """The caller, once per request; None when the request was refused as cross-site."""
+        # A websocket has no Request; identity sources read headers and cookies, which both have.
+        request = Request(scope, receive) if scope["type"] == "http" else HTTPConnection(scope)
+        # Decided once, here, for every route: the public sign-in routes read it to refuse in their own words.
+        reason = scope["mountui.cross_site"] = from_other_site(request, self.settings.allowed_origins)
+        if public:
+            return ANONYMOUS
+        if reason and scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
+            # Another site made the browser send this (a form posting to api/, a hidden upload).
+            logger.warning("mountui: refused a cross-site %s to %r (%s)", scope["method"], path, reason)
+            return None
+        try:
+            return await self.authenticator.identify(request)  # type: ignore[arg-type]
+        except Exception:
+            # An identity source that raises denies; it never lets the caller through.
+            logger.exception("mountui: identifying the caller failed; refusing the request")
+            return ANONYMOUS

@@ -11,7 +11,7 @@ from mountui.server.progress import ProgressRelay
 from mountui.server.queue import ConcurrencyGate
 
 
-@dataclass
+@dataclass(slots=True)
 class Caller:
     """Who is calling: the identity the guard resolved, and the browser tab the call comes from."""
 
@@ -24,7 +24,7 @@ class Caller:
     login_session_id: str | None = None  # the sign-in (password or OAuth) the call runs under
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Job:
     event_id: str
     dep: Dependency

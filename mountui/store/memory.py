@@ -28,6 +28,11 @@ class _Log:
                 fut.set_result(None)
 
 
+def _wake(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 class MemoryStore(Store):
     """`clock` (seconds, monotonic by default) decides expiry; tests pass one they can turn."""
 
@@ -129,13 +134,15 @@ class MemoryStore(Store):
         if log is None or (log.deadline is not None and log.deadline <= self.clock()):
             return LogRead([], True, after + 1)
         if log.base + len(log.items) <= after + 1 and not log.closed:
-            fut = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            fut = loop.create_future()
             log.waiters.append(fut)
+            # One timer, no wrapper future or task: this wait is held by every open, idle stream.
+            timer = loop.call_later(timeout, _wake, fut)
             try:
-                await asyncio.wait_for(fut, timeout)
-            except TimeoutError:
-                pass
+                await fut
             finally:
+                timer.cancel()
                 if fut in log.waiters:
                     log.waiters.remove(fut)
         start = max(after + 1 - log.base, 0)
