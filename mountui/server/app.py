@@ -95,6 +95,7 @@ class UIApp:
         fingerprint = hashlib.sha256(orjson.dumps(self._static_config)).digest()
         self.tabs = TabIds.for_app(settings.secret_keys(), fingerprint)
         self._started = False
+        self._hearing_signals = False
 
     # --- configuration for the page ---
     def _build_static_config(self) -> dict[str, Any]:
@@ -153,7 +154,8 @@ class UIApp:
         self.pipeline.closing = False  # an app started again after a shutdown takes calls again
         for source in self.sources:
             await source.startup()
-        hear_stop_signals(self.begin_shutdown)
+        if not self._hearing_signals:  # once per app: a lifespan started again must not chain twice
+            self._hearing_signals = hear_stop_signals(self.begin_shutdown)
 
     def begin_shutdown(self) -> None:
         """The server is stopping: end every open stream with a final event (see Pipeline.begin_shutdown)."""
