@@ -221,6 +221,11 @@ def build(args: argparse.Namespace) -> Any:
 
     import mountui
 
+    def flood(spec: str) -> Any:  # "N:SIZE": N outputs of SIZE characters, as fast as they come
+        count, size = (int(part) for part in spec.split(":"))
+        for i in range(count):
+            yield f"{i}:" + "x" * size
+
     with mountui.Blocks() as demo:
         name = mountui.Textbox(label="Name")
         out = mountui.Textbox(label="Greeting")
@@ -228,6 +233,7 @@ def build(args: argparse.Namespace) -> Any:
         mountui.Button("Count").click(
             make_count(args.gen_delay), name, out, api_name="count", concurrency_limit=limit
         )
+        mountui.Button("Flood").click(flood, name, out, api_name="flood", concurrency_limit=limit)
     settings: dict[str, Any] = {}
     if args.max_queue_size:
         settings["max_queue_size"] = args.max_queue_size
