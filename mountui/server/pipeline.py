@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from mountui.blocks import Blocks
 from mountui.calling import call_callback, iterate_results
 from mountui.components import Component
-from mountui.errors import CallError, Error, OutputError
+from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
@@ -203,9 +203,15 @@ class Pipeline:
         if not job.logged:
             self.jobs.pop(job.event_id, None)
             return
-        await self.store.log_append(job.event_id, outcome, self.settings.event_log_max_events)
-        await self.store.log_close(job.event_id, self.settings.event_retention)
-        await self.cluster.record(job)
+        try:
+            await self.store.log_append(job.event_id, outcome, self.settings.event_log_max_events)
+            await self.store.log_close(job.event_id, self.settings.event_retention)
+            await self.cluster.record(job)
+        except StoreUnavailableError:
+            # Its readers cannot read either; the log and record expire by themselves (open_log_ttl).
+            logger.warning(
+                "mountui: the end of call %s could not be recorded: the store is unreachable", job.event_id
+            )
         # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
         job.task = job.ticket = job.progress = None
         loop = asyncio.get_running_loop()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,9 @@ from typing import Any
 import httpx
 import pytest
 from support.sse import parse_sse
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "auth"))
+from auth_helpers import greeting_demo, sign_in
 
 import mountui
 from mountui.errors import ConfigError
@@ -90,7 +94,6 @@ def test_a_call_started_on_one_worker_is_resumed_and_cancelled_on_the_other(work
 
 
 def test_an_unknown_call_is_404_on_every_worker(workers) -> None:
-    a, b = workers
     for client in workers:
         response = client.get("/api/events/nothing-like-this")
         assert response.status_code == 404
@@ -127,3 +130,35 @@ def test_the_store_is_named_by_url_or_by_mountui_store(
         build_app(cluster_demo(), secret_key=SECRET)
     with pytest.raises(ConfigError, match="store takes"):
         build_app(cluster_demo(), store=42, secret_key=SECRET)
+
+
+def test_an_unreachable_redis_is_503_and_never_signs_anyone_out(
+    serve: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A Redis of its own for this app, stopped halfway through.
+    from support.programs import require_program
+    from support.redis import RedisProcess
+
+    redis = RedisProcess(
+        workdir=tmp_path_factory.mktemp("outage"),
+        executable=require_program("redis-server", "/usr/bin/redis-server", apt_package="redis-server"),
+    )
+    url = redis.start()
+    try:
+        app = serve(
+            build_app(greeting_demo(), store=url, secret_key=SECRET, auth=[("alice", "wonderland-42")])
+        )
+        with httpx.Client(base_url=app, timeout=10) as client:
+            assert sign_in(client, app, "alice", "wonderland-42").status_code == 303
+            assert client.post("/api/greet", json={"data": ["Bob"]}).status_code == 200
+            redis.stop()
+            for method, path, body in [("POST", "/api/greet", {"data": ["Bob"]}), ("GET", "/config", None)]:
+                refused = client.request(method, path, json=body)
+                assert refused.status_code == 503, refused.text  # not 401: she is still signed in
+                assert refused.json()["error"]["code"] == "store_unavailable"
+                assert refused.headers["retry-after"] == "2"
+            page = client.get("/", follow_redirects=False)
+            assert page.status_code == 503  # not a redirect to the sign-in form
+            assert client.get("/healthz").status_code == 200  # the process itself is fine
+    finally:
+        redis.stop()
