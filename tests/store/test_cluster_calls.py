@@ -162,3 +162,33 @@ def test_an_unreachable_redis_is_503_and_never_signs_anyone_out(
             assert client.get("/healthz").status_code == 200  # the process itself is fine
     finally:
         redis.stop()
+
+
+def test_signing_out_everywhere_on_one_worker_ends_streams_on_the_other(
+    redis_server: str, serve: Callable[..., str]
+) -> None:
+    RELEASE.clear()
+    with mountui.Blocks() as demo:
+        n, out = mountui.Number(), mountui.Textbox()
+        mountui.Button().click(slow, n, out, api_name="slow", concurrency_limit=None)
+    users = [("alice", "wonderland-42")]
+    a, b = (serve(build_app(demo, store=redis_server, secret_key=SECRET, auth=users)) for _ in range(2))
+    try:
+        with httpx.Client(timeout=10) as on_a, httpx.Client(timeout=10) as on_b:
+            assert sign_in(on_a, a, *users[0]).status_code == 303
+            assert sign_in(on_b, b, *users[0]).status_code == 303  # her second device, on the other worker
+            headers = {"Accept": "text/event-stream"}
+            with on_a.stream("POST", f"{a}/api/slow", json={"data": [1]}, headers=headers) as stream:
+                events = parse_sse(stream.iter_lines())
+                assert [next(events)["event"], next(events)["event"]] == ["started", "output"]
+                assert (
+                    on_b.get(
+                        f"{b}/logout", headers={"Origin": b, "Sec-Fetch-Site": "same-origin"}
+                    ).status_code
+                    == 303
+                )
+                ended = list(events)
+            assert ended[-1]["event"] == "error" and ended[-1]["data"]["code"] == "cancelled"
+            assert on_a.post(f"{a}/api/slow", json={"data": [0]}).status_code == 401  # signed out there too
+    finally:
+        RELEASE.set()
