@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.routing import BaseRoute, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from mountui._version import __version__
@@ -22,11 +22,11 @@ from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component
 from mountui.errors import ConfigError
-from mountui.http.edge import Edge
+from mountui.http.edge import Edge, Endpoint, not_found
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
 from mountui.server.pipeline import Pipeline
-from mountui.server.routes import Routes, error_handlers
+from mountui.server.routes import Routes
 from mountui.server.signals import hear_stop_signals
 from mountui.server.static import StaticAssets
 from mountui.server.tab_ids import TabIds
@@ -50,6 +50,14 @@ def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
                 else (block.id in inputs or block.id in triggers or block.id not in outputs)
             )
     return flags
+
+
+def as_endpoint(route: BaseRoute) -> BaseRoute:
+    """The same route, its handler called as a plain ASGI app (see `Endpoint`)."""
+    if not isinstance(route, Route) or not callable(route.endpoint):
+        return route
+    methods = sorted(route.methods - {"HEAD"}) if route.methods else None
+    return Route(route.path, Endpoint(route.endpoint), methods=methods, name=route.name)
 
 
 class UIApp:
@@ -92,8 +100,9 @@ class UIApp:
         self.authenticator = Authenticator(self.sources, settings.login_url)
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
-        self.router = Starlette(
-            routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
+        # A bare router of plain ASGI endpoints: no middleware of its own (the edge catches errors).
+        self.router = Router(
+            routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found
         )
         self.app = Edge(Guard(self.router, self.authenticator, settings))
         self._static_config = self._build_static_config()
@@ -185,6 +194,8 @@ class UIApp:
             return
         if not self._started:
             await self.startup()
+        # Served alone, as in a host: the router then raises 404/405 for the edge to answer in JSON.
+        scope.setdefault("app", self)
         await self.app(scope, receive, send)
 
     async def _serve_lifespan(self, receive: Receive, send: Send) -> None:
