@@ -78,9 +78,19 @@ class UIApp:
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
+        self.mcp: Any = None
+        if settings.mcp_server:
+            from mountui.auth.mcp_credentials import McpCredentialsSource
+            from mountui.server.mcp import McpServer
+
+            # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
+            self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
+            self.mcp = McpServer(self)
         self.authenticator = Authenticator(self.sources, settings.login_url)
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
+        if self.mcp is not None:
+            extra_routes.append(self.mcp.route())
         self.router = Starlette(
             routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
         )
@@ -163,6 +173,8 @@ class UIApp:
 
     async def shutdown(self) -> None:
         await self.pipeline.shutdown()
+        if self.mcp is not None:
+            await self.mcp.stop()
         self.files.close()
         await self.store.close()
         self._started = False
