@@ -35,7 +35,7 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
 
 def component_for(annotation: Any, label: str, default: Any = inspect.Parameter.empty) -> Component:
     """The component whose wire value and conversion fit a parameter or return annotation."""
-    from mountui import components as c
+    import mountui.components as c
 
     value = None if default is inspect.Parameter.empty else default
     kind, _ = _optional(annotation)

@@ -33,6 +33,24 @@ def error_result(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
 
 
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def _image_type(data: bytes) -> str | None:
+    """The type of a raster image an MCP client can show (never SVG: it is a document that can run script)."""
+    for signature, mime in _SIGNATURES:
+        if data.startswith(signature):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()
 
@@ -131,10 +149,15 @@ class ToolRunner:
 
     async def _file_content(self, item: dict[str, Any], owner: str | None, origin: str) -> Any:
         mime = str(item.get("mime_type") or "application/octet-stream")
-        if mime.startswith("image/") and mime != "image/svg+xml":
+        if mime.startswith("image/") or mime == "application/octet-stream":
             stored = self.ui.files.get(str(item["id"]), owner)
             data = await anyio.to_thread.run_sync(stored.path.read_bytes)
-            return types.ImageContent(type="image", data=base64.b64encode(data).decode(), mime_type=mime)
+            # Bytes a function returned have no name to tell their type: an image is known by its first bytes.
+            image_type = _image_type(data)
+            if image_type is not None:
+                return types.ImageContent(
+                    type="image", data=base64.b64encode(data).decode(), mime_type=image_type
+                )
         return types.ResourceLink(
             type="resource_link",
             uri=origin + item["url"],
