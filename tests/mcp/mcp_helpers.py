@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import re
 import struct
 import tempfile
 import threading
@@ -13,10 +14,13 @@ import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urljoin
 
+import httpx
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+from support.oidc import ACCOUNTS
 
 import mountui
 
@@ -173,6 +177,25 @@ async def mcp_client(url: str, headers: dict[str, str] | None = None) -> AsyncIt
         yield client
 
 
+async def refusal(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    """Connect the `mcp` SDK's client without (valid) credentials: the HTTP status and headers it got."""
+    answers: list[Any] = []
+
+    async def keep(response: Any) -> None:
+        answers.append(response)
+
+    http = create_mcp_http_client(headers=headers)
+    http.event_hooks["response"].append(keep)
+    let_in = False
+    with contextlib.suppress(Exception):
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            await client.list_tools()
+            let_in = True
+    assert not let_in, "the MCP client was let in"
+    assert answers, "the MCP client sent nothing"
+    return answers[0].status_code, dict(answers[0].headers)
+
+
 def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
@@ -187,3 +210,44 @@ def no_exception_groups() -> Iterator[None]:
         while isinstance(first, BaseExceptionGroup):
             first = first.exceptions[0]
         raise first from group
+
+
+def _form_action(page: Any, action: str) -> str:
+    match = re.search(rf'action="([^"]*/{action})"', page.text)
+    assert match, f"no form ending in {action!r} on the page:\n{page.text[:500]}"
+    return urljoin(str(page.url), match.group(1))
+
+
+def oauth_access_token(app_url: str, login: str) -> str:
+    """Sign in to the app at the OpenID provider as a browser does; the access token the app then holds
+    (read through the app's `token` endpoint), which an MCP client can send as a bearer token."""
+    with httpx.Client(timeout=20) as browser:
+        start = browser.get(f"{app_url}/oauth/login")
+        assert start.status_code == 302, start.text
+        login_page = browser.get(start.headers["location"], follow_redirects=True)
+        password = ACCOUNTS[login]["password"]
+        consent = browser.post(
+            _form_action(login_page, "login"),
+            data={"login": login, "password": password},
+            follow_redirects=True,
+        )
+        answer = browser.post(_form_action(consent, "confirm"))
+        while answer.status_code in (302, 303) and not answer.headers["location"].startswith(app_url):
+            answer = browser.get(urljoin(str(answer.url), answer.headers["location"]))
+        assert browser.get(answer.headers["location"]).status_code == 303
+        token = browser.post(f"{app_url}/api/token", json={"data": []})
+        assert token.status_code == 200, token.text
+        return token.json()["data"][0]
+
+
+def token_of(token: mountui.OAuthToken | None) -> str:
+    return token.token if token else ""
+
+
+def oauth_demo() -> mountui.Blocks:
+    with mountui.Blocks(title="Members") as demo:
+        text = mountui.Textbox()
+        name = mountui.Textbox(label="Name")
+        mountui.Button("Greet").click(greet, name, text, api_name="greet")
+        mountui.Button("Token").click(token_of, None, text, api_name="token", concurrency_limit=None)
+    return demo
