@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from mountui._version import __version__
 from mountui.auth.identity import ANONYMOUS
 from mountui.errors import ConfigError
 from mountui.http.responses import NO_STORE
+from mountui.http.urls import public_url
 from mountui.server.mcp.calls import ToolRunner, error_result
 from mountui.server.mcp.page import render_mcp_page
 from mountui.server.mcp.tools import Tool, describe_tool
@@ -74,8 +75,7 @@ class McpServer:
         accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
         if scope["method"] in ("GET", "HEAD") and "text/event-stream" not in accept:
             # A person opening the URL: what this is and how to connect, not a JSON-RPC error.
-            request = Request(scope, receive)
-            page = render_mcp_page(self.ui.blocks.title, str(request.url.replace(query="")), self.tools)
+            page = render_mcp_page(self.ui.blocks.title, public_url(scope, "/mcp"), self.tools)
             headers = {
                 **SECURITY_HEADERS,
                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
@@ -83,7 +83,18 @@ class McpServer:
             await HTMLResponse(page, headers={**headers, **NO_STORE})(scope, receive, send)
             return
         manager = await self._running_manager()
-        await manager.handle_request(scope, receive, send)
+
+        async def unbuffered(message: Message) -> None:
+            # Progress notifications ride the response's event stream: proxies must pass them on at once.
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if any(
+                    k.lower() == b"content-type" and v.startswith(b"text/event-stream") for k, v in headers
+                ):
+                    message = {**message, "headers": [*headers, (b"x-accel-buffering", b"no")]}
+            await send(message)
+
+        await manager.handle_request(scope, receive, unbuffered)
 
     # --- the session manager's life: one task, started by the first request, stopped with the app ---
     async def _running_manager(self) -> StreamableHTTPSessionManager:
