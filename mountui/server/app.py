@@ -81,7 +81,7 @@ class UIApp:
         self.mcp: Any = None
         if settings.mcp_server:
             from mountui.auth.mcp_credentials import McpCredentialsSource
-            from mountui.server.mcp import McpServer
+            from mountui.server.mcp.server import McpServer
 
             # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
             self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
@@ -128,6 +128,7 @@ class UIApp:
             "components": components,
             "layout": self.blocks.layout(),
             "dependencies": [d.config() for d in self.blocks.dependencies],
+            **({"mcp_server": True} if self.settings.mcp_server else {}),
             **self.blocks.extra_config(),
         }
 
