@@ -69,3 +69,38 @@ def test_behind_nginx_under_a_path_prefix(serve: Callable[..., str], nginx: Call
     assert stepped["progress"][-1]["progress"] == 2
     page = httpx.get(url, headers={"Accept": "text/html", **TOKEN})
     assert f"{proxy}{PREFIX}/ui/mcp" in page.text
+
+
+def test_any_worker_answers_any_mcp_request(serve: Callable[..., str], nginx: Callable[..., str]) -> None:
+    # Two servers of one app behind nginx's round robin, as `uvicorn --workers 2` behind a load balancer:
+    # the MCP server keeps no session between requests, so a client's requests may land on either.
+    seen: dict[str, int] = {"a": 0, "b": 0}
+
+    def counting(worker: str) -> Callable[..., str | None]:
+        def signed_in(request) -> str | None:
+            if request.headers.get("authorization") != TOKEN["Authorization"]:
+                return None
+            seen[worker] += 1
+            return "svc"
+
+        return signed_in
+
+    upstreams = [
+        serve(tool_demo().build_app(mcp_server=True, auth_dependency=counting(w))).removeprefix("http://")
+        for w in seen
+    ]
+    servers = "".join(f"server {u};" for u in upstreams)
+    proxy = nginx(
+        'location / { proxy_pass http://workers; proxy_http_version 1.1; proxy_set_header Connection ""; }',
+        http_extra=f"upstream workers {{ {servers} }}",
+    )
+
+    async def session() -> list[str]:
+        async with mcp_client(proxy + "/mcp", TOKEN) as client:
+            tools = [t.name for t in (await client.list_tools()).tools]
+            answers = [(await client.call_tool("greet", {"name": str(i)})).content[0].text for i in range(4)]
+            return [*tools, *answers]
+
+    names = run(session())
+    assert "greet" in names and "Hello, 3! (signed in: svc)" in names
+    assert seen["a"] > 0 and seen["b"] > 0, seen

@@ -58,7 +58,7 @@ def _text(value: Any) -> str:
 class ToolRunner:
     def __init__(self, ui: UIApp) -> None:
         self.ui = ui
-        self.arguments = ToolArguments(ui.files, ui.settings.max_file_size)
+        self.arguments = ToolArguments(ui.files, ui.settings.max_file_size, ui.settings.max_upload_storage)
         # Running calls by (caller, client address, MCP request id): a stateless server hears a client's
         # `notifications/cancelled` in another HTTP request than the call's.
         self.running: dict[tuple[str, str, str], Job] = {}
@@ -81,14 +81,15 @@ class ToolRunner:
             job = await pipeline.start(tool.dep, values, caller, stream=True)
         except CallError as exc:
             return error_result(exc.message)
-        self.running[key] = job
+        self.running.setdefault(key, job)
         try:
             outcome = await self._follow(job, report)
         except BaseException:
             pipeline.cancel(job)  # the MCP request was cancelled, or its connection closed
             raise
         finally:
-            self.running.pop(key, None)
+            if self.running.get(key) is job:
+                del self.running[key]
         event, data = outcome
         if event != "complete":
             return error_result(data.get("message") or data.get("code", "the call failed"))

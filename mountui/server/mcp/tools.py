@@ -98,9 +98,10 @@ def describe_tool(dep: Dependency) -> Tool:
 class ToolArguments:
     """Turns a tool call's arguments into the wire values of `P/api/{name}` for one caller."""
 
-    def __init__(self, files: FileStore, max_file_size: int) -> None:
+    def __init__(self, files: FileStore, max_file_size: int, max_upload_storage: int) -> None:
         self.files = files
         self.max_file_size = max_file_size
+        self.max_upload_storage = max_upload_storage
 
     async def wire_values(
         self, tool: Tool, arguments: dict[str, Any] | None, owner: str | None, base_url: str
@@ -139,6 +140,8 @@ class ToolArguments:
                 raise CallError(400, "validation_error", f"{name}: data is not valid base64") from None
             if len(data) > self.max_file_size:
                 raise CallError(413, "payload_too_large", f"{name} is over max_file_size")
+            if not self.files.room_for(len(data), self.max_upload_storage):
+                raise CallError(507, "storage_full", "the app's upload storage is full; try again later")
             file_name = str(item.get("name") or "file")
             stored = await anyio.to_thread.run_sync(
                 self.files.add_stream, io.BytesIO(data), file_name, owner, None
