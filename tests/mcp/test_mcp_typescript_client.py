@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import secrets
 from collections.abc import Callable
 
-from mcp_helpers import SECRET, USERS, Waiter, basic, png, tool_demo
+from mcp_helpers import SECRET, USERS, Waiter, basic, oauth_access_token, oauth_demo, png, tool_demo
 from support.mcpjs import run_plan
+from support.oidc import OIDCProvider
+
+import mountui
 
 
 def test_typescript_client_lists_calls_follows_progress_and_gets_an_image(serve: Callable[..., str]) -> None:
@@ -61,3 +65,32 @@ def test_typescript_client_is_refused_without_credentials_and_let_in_with_them(
         }
     )
     assert answer["results"][0]["result"]["content"][0]["text"] == "Hello, Ada! (signed in: alice)"
+
+
+def test_typescript_client_with_a_bearer_token_of_the_host(serve: Callable[..., str]) -> None:
+    def from_bearer(request) -> str | None:
+        return "robot" if request.headers.get("authorization") == "Bearer host-token" else None
+
+    url = serve(tool_demo().build_app(mcp_server=True, auth_dependency=from_bearer)) + "/mcp"
+    assert run_plan({"url": url, "steps": [{"op": "list"}]})["code"] == 401
+    call = {"op": "call", "name": "greet", "arguments": {"name": "Ada"}}
+    answer = run_plan({"url": url, "headers": {"Authorization": "Bearer host-token"}, "steps": [call]})
+    assert answer["results"][0]["result"]["content"][0]["text"] == "Hello, Ada! (signed in: robot)"
+
+
+def test_typescript_client_with_the_oauth_providers_token(
+    serve: Callable[..., str], oidc_provider: OIDCProvider
+) -> None:
+    client_id, client_secret = f"mcp-ts-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+    oauth = mountui.OAuth.oidc("Test ID", oidc_provider.metadata_url, client_id, client_secret)
+    base = serve(oauth_demo().build_app(mcp_server=True, oauth=oauth, require_login=True, secret_key=SECRET))
+    oidc_provider.register_client(client_id, client_secret, [f"{base}/oauth/callback"])
+    assert run_plan({"url": base + "/mcp", "steps": [{"op": "list"}]})["code"] == 401
+    token = oauth_access_token(base, "alice")
+    call = {"op": "call", "name": "greet", "arguments": {"name": "Ada"}}
+    answer = run_plan(
+        {"url": base + "/mcp", "headers": {"Authorization": f"Bearer {token}"}, "steps": [call]}
+    )
+    assert (
+        answer["results"][0]["result"]["content"][0]["text"] == "Hello, Ada! (signed in: alice@example.com)"
+    )
