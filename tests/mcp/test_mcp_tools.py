@@ -117,8 +117,9 @@ def test_wrong_arguments_and_pipeline_refusals_are_tool_errors(serve: Callable[.
         async with mcp_client(url + "/mcp") as client:
             wrong = await client.call_tool("add", {"a": "two"})
             missing = await client.call_tool("add", {})
-            # One call runs, one waits: the queue (max_queue_size=1) is full for a third.
-            running = asyncio.create_task(client.call_tool("wait", {}))
+            # The page's call runs, an MCP call waits: the one queue (max_queue_size=1) is full for a third.
+            page = httpx.AsyncClient(timeout=20)
+            running = asyncio.create_task(page.post(url + "/api/wait", json={"data": []}))
             await asyncio.to_thread(waiter.started.wait, 10)
             waiting = asyncio.create_task(client.call_tool("wait", {}))
             await asyncio.sleep(0.5)
@@ -126,6 +127,7 @@ def test_wrong_arguments_and_pipeline_refusals_are_tool_errors(serve: Callable[.
             running.cancel()
             waiting.cancel()
             await asyncio.gather(running, waiting, return_exceptions=True)
+            await page.aclose()
             return wrong, missing, full
 
     wrong, missing, full = run(scenario())
