@@ -54,6 +54,7 @@ class Settings(BaseModel):
     # Presentation.
     show_error: bool = False
     show_api: bool = True
+    mcp_server: bool = False  # an MCP server at P/mcp (needs `pip install 'mountui[mcp]'`)
     favicon_path: str | Path | None = None
     allowed_paths: Sequence[str | Path] = ()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -54,8 +55,10 @@ def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
 
 def as_endpoint(route: BaseRoute) -> BaseRoute:
     """The same route, its handler called as a plain ASGI app (see `Endpoint`)."""
-    if not isinstance(route, Route) or not callable(route.endpoint):
-        return route
+    if not isinstance(route, Route) or not (
+        inspect.isfunction(route.endpoint) or inspect.ismethod(route.endpoint)
+    ):
+        return route  # already an ASGI app (the MCP server)
     methods = sorted(route.methods - {"HEAD"}) if route.methods else None
     return Route(route.path, Endpoint(route.endpoint), methods=methods, name=route.name)
 
@@ -97,9 +100,19 @@ class UIApp:
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
+        self.mcp: Any = None
+        if settings.mcp_server:
+            from mountui.auth.mcp_credentials import McpCredentialsSource
+            from mountui.server.mcp.server import McpServer
+
+            # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
+            self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
+            self.mcp = McpServer(self)
         self.authenticator = Authenticator(self.sources, settings.login_url)
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
+        if self.mcp is not None:
+            extra_routes.append(self.mcp.route())
         # A bare router of plain ASGI endpoints: no middleware of its own (the edge catches errors).
         self.router = Router(
             routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found
@@ -138,6 +151,7 @@ class UIApp:
             "components": components,
             "layout": self.blocks.layout(),
             "dependencies": [d.config() for d in self.blocks.dependencies],
+            **({"mcp_server": True} if self.settings.mcp_server else {}),
             **self.blocks.extra_config(),
         }
 
@@ -184,6 +198,8 @@ class UIApp:
 
     async def shutdown(self) -> None:
         await self.pipeline.shutdown()
+        if self.mcp is not None:
+            await self.mcp.stop()
         self.files.close()
         await self.store.close()
         self._started = False

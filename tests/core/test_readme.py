@@ -32,6 +32,8 @@ KNOWN = {
     "from main import app, demo": "test_password_sign_in",
     "OAuth.google": "test_google_sign_in_builds",
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
+    "mcp_server=True": "test_mcp_server_and_its_python_client",
+    "from mcp import Client": "test_mcp_server_and_its_python_client",
 }
 
 
@@ -149,3 +151,23 @@ def test_google_sign_in_builds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['/members']"
+
+
+def test_mcp_server_and_its_python_client(run, tmp_path):
+    port = free_port()
+    server = block("tools.launch(mcp_server=True)")
+    (tmp_path / "text_tools.py").write_text(
+        server.replace("launch(mcp_server=True)", f"launch(port={port}, mcp_server=True)")
+    )
+    run(["text_tools.py"], f"http://127.0.0.1:{port}/config", cwd=tmp_path)
+    client = block("from mcp import Client")
+    done = subprocess.run(
+        [sys.executable, "-c", client.replace("127.0.0.1:7860", f"127.0.0.1:{port}")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = [line[2:] for line in client.splitlines() if line.startswith("# ")]
+    assert done.stdout.strip().splitlines() == expected
