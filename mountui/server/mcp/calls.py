@@ -62,6 +62,7 @@ class ToolRunner:
         # Running calls by (caller, client address, MCP request id): a stateless server hears a client's
         # `notifications/cancelled` in another HTTP request than the call's.
         self.running: dict[tuple[str, str, str], Job] = {}
+        ui.pipeline.cluster.handlers["mcp_cancel"] = self._cancel_signalled
 
     async def run(
         self,
@@ -98,6 +99,13 @@ class ToolRunner:
     def cancel(self, key: tuple[str, str, str]) -> None:
         job = self.running.get(key)
         if job is not None:
+            self.ui.pipeline.cancel(job)
+        elif self.ui.pipeline.cluster.shared:  # the call may run on another worker: tell them all
+            self.ui.pipeline.cluster.send("mcp_cancel", key=list(key))
+
+    def _cancel_signalled(self, message: dict[str, Any]) -> None:
+        key = message.get("key")
+        if isinstance(key, list) and len(key) == 3 and (job := self.running.get(tuple(map(str, key)))):
             self.ui.pipeline.cancel(job)
 
     async def _follow(self, job: Job, report: Report) -> tuple[str, dict[str, Any]]:
