@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mountui.blocks import Block, Blocks, current_root
 from mountui.errors import ConfigError
 from mountui.injection import FunctionSpec, analyze_function
+from mountui.rates import parse_rate_limit
 
 if TYPE_CHECKING:
     from mountui.components.base import Component
@@ -32,6 +33,7 @@ class Dependency:
     concurrency_limit: ConcurrencyLimit = "default"
     concurrency_id: str | None = None
     description: str | None = None
+    rate_limit: str | Literal[False] | None = None  # its own limit; False: not counted in the app-wide one
 
     @property
     def wire_inputs(self) -> list[Component]:
@@ -88,6 +90,7 @@ def add_dependency(
     concurrency_limit: ConcurrencyLimit = "default",
     concurrency_id: str | None = None,
     api_description: str | None = None,
+    rate_limit: str | Literal[False] | None = None,
 ) -> Dependency:
     from mountui.components.base import Component
 
@@ -125,6 +128,8 @@ def add_dependency(
         raise ConfigError(
             f"concurrency_limit must be a positive int, None or 'default', got {concurrency_limit!r}"
         )
+    if rate_limit is not None and rate_limit is not False:
+        rate_limit = parse_rate_limit(rate_limit).text
     dep = Dependency(
         id=len(blocks.dependencies),
         fn=fn,
@@ -137,6 +142,7 @@ def add_dependency(
         concurrency_limit=concurrency_limit,
         concurrency_id=concurrency_id,
         description=api_description,
+        rate_limit=rate_limit,
     )
     blocks.dependencies.append(dep)
     return dep

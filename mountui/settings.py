@@ -48,6 +48,14 @@ class Settings(BaseModel):
     heartbeat_interval: float = Field(default=15, gt=0)
     event_log_max_events: int = Field(default=100, ge=2)
     shutdown_grace: float = Field(default=5, ge=0)
+    rate_limit: str | None = None  # app-wide, per caller: "20/minute", "5/second;100/hour"
+    rate_limit_key: Callable[..., Any] | None = (
+        None  # request -> str: who is counted (default: user or address)
+    )
+
+    # Metrics (Prometheus, served at P/metrics; nothing is ever sent anywhere).
+    metrics: bool = False
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     # Presentation.
     show_error: bool = False
@@ -71,6 +79,13 @@ class Settings(BaseModel):
         if not path.is_file():
             raise ValueError(f"no file at {str(path)!r}")
         return path
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str | None) -> str | None:
+        from mountui.rates import parse_rate_limit
+
+        return None if value is None else parse_rate_limit(value).text
 
     @field_validator("root_path")
     @classmethod

@@ -24,6 +24,7 @@ from mountui.components import Component
 from mountui.http.edge import Edge
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
+from mountui.server.metrics import MetricsRoute, MetricsTokenSource, enable_metrics
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes, error_handlers
 from mountui.server.signals import hear_stop_signals
@@ -64,7 +65,8 @@ class UIApp:
         if keys := settings.secret_keys():
             self.store.use_app_secret(keys[-1])
         self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
-        self.pipeline = Pipeline(blocks, settings, self.store, self.files)
+        self.metrics = enable_metrics(blocks, settings)  # None unless metrics=True
+        self.pipeline = Pipeline(blocks, settings, self.store, self.files, self.metrics)
         self.assets = StaticAssets()
         self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
@@ -75,12 +77,19 @@ class UIApp:
                 self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
             )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            if self.metrics is not None:
+                self.sessions.on_sign_in.append(self.metrics.sign_in)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
-        self.authenticator = Authenticator(self.sources, settings.login_url)
+        metrics_token = MetricsTokenSource(settings.metrics_token) if settings.metrics_token else None
+        self.authenticator = Authenticator(
+            [*self.sources, *([metrics_token] if metrics_token else [])], settings.login_url
+        )
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
+        if self.metrics is not None:
+            extra_routes += MetricsRoute(self.metrics, metrics_token, self.authenticator.required).routes()
         self.router = Starlette(
             routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
         )

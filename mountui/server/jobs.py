@@ -42,6 +42,8 @@ class Job:
     finished: bool = False
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
     logged: bool = True
+    queued_at: float = 0.0  # loop time when the call was accepted
+    started_at: float | None = None  # loop time when its function started
 
 
 CANCELLED = ("error", {"code": "cancelled", "message": "the call was cancelled"})

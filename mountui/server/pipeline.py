@@ -24,8 +24,10 @@ from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, Caller, Job
+from mountui.server.observer import CallObserver
 from mountui.server.progress import ProgressRelay
 from mountui.server.queue import EventQueue
+from mountui.server.rate_limits import RateLimiter
 from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
@@ -68,13 +70,24 @@ def _to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
 
 
 class Pipeline:
-    def __init__(self, blocks: Blocks, settings: Settings, store: Store, files: FileStore) -> None:
+    def __init__(
+        self,
+        blocks: Blocks,
+        settings: Settings,
+        store: Store,
+        files: FileStore,
+        observer: CallObserver | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.files = files
         self.tab_state = TabState(store, settings.state_max_size, settings.state_ttl)
         self.queue = EventQueue(settings.max_queue_size)
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
+        self.observer = observer or CallObserver()
+        self.limits = RateLimiter(
+            blocks.dependencies, settings.rate_limit, settings.rate_limit_key, store, self.observer
+        )
         self._validators = {d.endpoint: _strict_tuple(d) for d in blocks.dependencies}
         self._has_files = {
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
@@ -143,6 +156,7 @@ class Pipeline:
                 f"the server is restarting; try again in {RETRY_AFTER} s",
                 {"Retry-After": str(RETRY_AFTER)},
             )
+        await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"
@@ -159,12 +173,16 @@ class Pipeline:
             wait=wait,
             logged=stream,
             login_session_id=caller.login_session_id,
+            queued_at=asyncio.get_running_loop().time(),
         )
         self.jobs[job.event_id] = job
         # The log exists before anyone reads it: its first event is written here, not by the task.
         if wait is not None:
+            self.observer.queued(job)
             await self._emit(job, "queued", {"event_id": job.event_id, "position": self.queue.position(gate)})
         else:
+            job.started_at = job.queued_at
+            self.observer.started(job)
             await self._emit(job, "started", {"event_id": job.event_id})
         job.task = asyncio.create_task(self._run(job, values, caller))
         self._running.add(job.task)
@@ -184,6 +202,8 @@ class Pipeline:
             if job.wait is not None:
                 await job.wait
                 entered = True
+                job.started_at = asyncio.get_running_loop().time()
+                self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
             job.started = True
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
@@ -216,6 +236,7 @@ class Pipeline:
         if job.progress is not None:
             await job.progress.close()  # its last update goes before the final event
         job.finished = True  # nothing more is written for this call
+        self.observer.finished(job, outcome)
         if not job.done.done():
             job.done.set_result(outcome)
         if not job.logged:
@@ -309,12 +330,14 @@ class Pipeline:
         return job
 
     def attach(self, job: Job) -> None:
+        self.observer.stream_opened()
         job.readers += 1
         if job.cancel_timer is not None:
             job.cancel_timer.cancel()
             job.cancel_timer = None
 
     def detach(self, job: Job) -> None:
+        self.observer.stream_closed()
         job.readers -= 1
         if job.readers == 0 and not job.done.done():
             # A call still waiting in the queue gives up its place at once; a running one waits a little
