@@ -32,6 +32,7 @@ KNOWN = {
     "from main import app, demo": "test_password_sign_in",
     "OAuth.google": "test_google_sign_in_builds",
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
+    'rate_limit="20/minute"': "test_rate_limits_and_metrics",
 }
 
 
@@ -149,3 +150,22 @@ def test_google_sign_in_builds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['/members']"
+
+
+def test_rate_limits_and_metrics(run, tmp_path):
+    (tmp_path / "limits.py").write_text(block('rate_limit="20/minute"'))
+    port = free_port()
+    base = run(
+        ["-m", "uvicorn", "limits:app", "--port", str(port)], f"http://127.0.0.1:{port}/config", cwd=tmp_path
+    )
+    base = base.rsplit("/", 1)[0]
+    answers = [httpx.post(f"{base}/api/generate", json={"data": ["hi"]}) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert answers[0].json() == {"data": ["HI"]}
+    assert answers[5].json()["error"]["code"] == "rate_limited"
+    assert 59 <= int(answers[5].headers["retry-after"]) <= 60
+    assert httpx.get(f"{base}/metrics").status_code == 401  # the token is needed
+    bearer = {"Authorization": "Bearer replace-with-a-long-random-token"}
+    metrics = httpx.get(f"{base}/metrics", headers=bearer).text
+    assert 'mountui_calls_total{endpoint="generate"} 5.0' in metrics
+    assert 'mountui_rate_limited_calls_total{endpoint="generate"} 1.0' in metrics
