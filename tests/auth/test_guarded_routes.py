@@ -73,6 +73,8 @@ APPS = {
     "password": dict(auth=USERS, secret_key=SECRET),
     "auth_dependency": dict(auth_dependency=_dependency_nobody),
     "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody),
+    # P/metrics, and the scraper's token source, which must not open anything else.
+    "metrics": dict(auth=USERS, secret_key=SECRET, metrics=True, metrics_token="a-scraper-token-0123456789"),
 }
 
 
