@@ -1,6 +1,7 @@
 """What rate limits and metrics add to a call: the same app (FastAPI + mountui, bench/_server.py's sync
 `greet`, no concurrency limit) built four ways in one process and called in-process through ASGI, as
-asgi_overhead.py does, the variants interleaved over `--repeat` rounds (medians printed).
+asgi_overhead.py does, the variants interleaved over `--repeat` rounds, their order flipped each round
+(medians printed).
 
     python bench/limits_overhead.py [--calls 3000] [--concurrency 1,64] [--repeat 5]
 
@@ -92,10 +93,13 @@ def main() -> None:
 
     async def run() -> None:
         apps = {name: build(settings) for name, settings in VARIANTS.items()}
-        for _ in range(args.repeat):
+        for round_ in range(args.repeat):
+            # The order flips every round: whatever runs later in a round (warmer caches, a fuller heap)
+            # must not favour one variant.
+            order = list(apps) if round_ % 2 == 0 else list(reversed(list(apps)))
             for level in levels:
-                for name, app in apps.items():
-                    samples[name, level].append(await measure(app, "/ui/api/greet", args.calls, level))
+                for name in order:
+                    samples[name, level].append(await measure(apps[name], "/ui/api/greet", args.calls, level))
 
     asyncio.run(run())
     rows = []

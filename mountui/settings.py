@@ -49,9 +49,8 @@ class Settings(BaseModel):
     event_log_max_events: int = Field(default=100, ge=2)
     shutdown_grace: float = Field(default=5, ge=0)
     rate_limit: str | None = None  # app-wide, per caller: "20/minute", "5/second;100/hour"
-    rate_limit_key: Callable[..., Any] | None = (
-        None  # request -> str: who is counted (default: user or address)
-    )
+    # request -> str: who a caller is counted as (default: the username, else the client's address).
+    rate_limit_key: Callable[..., Any] | None = None
 
     # Metrics (Prometheus, served at P/metrics; nothing is ever sent anywhere).
     metrics: bool = False
