@@ -26,6 +26,7 @@ from mountui.errors import ConfigError
 from mountui.http.edge import Edge, Endpoint, not_found
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
+from mountui.server.metrics import MetricsRoute, MetricsTokenSource, enable_metrics
 from mountui.server.pipeline import Pipeline
 from mountui.server.routes import Routes
 from mountui.server.signals import hear_stop_signals
@@ -86,7 +87,8 @@ class UIApp:
             directory=settings.file_dir,
             store=self.store if self.store.shared else None,
         )
-        self.pipeline = Pipeline(blocks, settings, self.store, self.files)
+        self.metrics = enable_metrics(blocks, settings)  # None unless metrics=True
+        self.pipeline = Pipeline(blocks, settings, self.store, self.files, self.metrics)
         self.assets = StaticAssets()
         self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
@@ -97,6 +99,8 @@ class UIApp:
                 self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
             )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            if self.metrics is not None:
+                self.sessions.on_sign_in.append(self.metrics.sign_in)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
@@ -108,11 +112,16 @@ class UIApp:
             # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
             self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
             self.mcp = McpServer(self)
-        self.authenticator = Authenticator(self.sources, settings.login_url)
+        metrics_token = MetricsTokenSource(settings.metrics_token) if settings.metrics_token else None
+        self.authenticator = Authenticator(
+            [*self.sources, *([metrics_token] if metrics_token else [])], settings.login_url
+        )
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
         if self.mcp is not None:
             extra_routes.append(self.mcp.route())
+        if self.metrics is not None:
+            extra_routes += MetricsRoute(self.metrics, metrics_token, self.authenticator.required).routes()
         # A bare router of plain ASGI endpoints: no middleware of its own (the edge catches errors).
         self.router = Router(
             routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found

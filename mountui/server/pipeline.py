@@ -26,7 +26,9 @@ from mountui.server.cluster import Cluster
 from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
+from mountui.server.observer import CallObserver
 from mountui.server.progress import ProgressRelay
+from mountui.server.rate_limits import RateLimiter
 from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
@@ -35,13 +37,24 @@ logger = logging.getLogger("mountui")
 
 
 class Pipeline:
-    def __init__(self, blocks: Blocks, settings: Settings, store: Store, files: FileStore) -> None:
+    def __init__(
+        self,
+        blocks: Blocks,
+        settings: Settings,
+        store: Store,
+        files: FileStore,
+        observer: CallObserver | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.files = files
         self.tab_state = TabState(store, settings.state_max_size, settings.state_ttl)
         self.queue = store.queue(settings.max_queue_size, settings.worker_lease)
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
+        self.observer = observer or CallObserver()
+        self.limits = RateLimiter(
+            blocks.dependencies, settings.rate_limit, settings.rate_limit_key, store, self.observer
+        )
         self._validators = {d.endpoint: strict_tuple(d) for d in blocks.dependencies}
         self._has_files = {
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
@@ -120,6 +133,7 @@ class Pipeline:
                 f"the server is restarting; try again in {RETRY_AFTER} s",
                 {"Retry-After": str(RETRY_AFTER)},
             )
+        await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"
@@ -145,8 +159,11 @@ class Pipeline:
                 await self.cluster.record(job, caller, values)
             # The log exists before anyone reads it: its first event is written here, not by the task.
             if ticket.wait is not None:
+                self.observer.queued(job)
                 await self._emit(job, "queued", {"event_id": job.event_id, "position": ticket.position})
             else:
+                job.started_at = job.queued_at
+                self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
         except BaseException:
             # The store failed: hold nothing for a call that was never accepted.
@@ -169,9 +186,10 @@ class Pipeline:
         try:
             if ticket.wait is not None:
                 await ticket.wait
+                job.started_at = time.time()
+                self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
             job.started = True
-            job.started_at = time.time()
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
             outcome = CANCELLED
@@ -199,6 +217,7 @@ class Pipeline:
         if job.progress is not None:
             await job.progress.close()  # its last update goes before the final event
         job.finished = True  # nothing more is written for this call
+        self.observer.finished(job, outcome)
         if not job.done.done():
             job.done.set_result(outcome)
         if not job.logged:
@@ -307,6 +326,7 @@ class Pipeline:
         return job
 
     def attach(self, job: Job | RemoteJob) -> None:
+        self.observer.stream_opened()
         if isinstance(job, RemoteJob):
             self.cluster.send("attach", id=job.event_id)
             return
@@ -316,6 +336,7 @@ class Pipeline:
             job.cancel_timer = None
 
     def detach(self, job: Job | RemoteJob) -> None:
+        self.observer.stream_closed()
         if isinstance(job, RemoteJob):
             self.cluster.send("detach", id=job.event_id)
             return

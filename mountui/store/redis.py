@@ -34,7 +34,7 @@ import hmac
 import logging
 import pickle
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -55,6 +55,31 @@ _INCR = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
+"""
+
+# Moving windows: per window a list of the times (Redis's clock, in microseconds) of its last `limit` hits,
+# newest first. A hit fits when, in every window, the hit `limit` back is older than the window; then it is
+# added to all of them, else to none. KEYS: one list per window. ARGV: limit and length (us) of each window.
+# Returns 0, or the microseconds until the hit would fit.
+_HIT_WINDOWS = """
+local t = redis.call('TIME')
+local stamp = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
+local now = tonumber(stamp)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local oldest = redis.call('LINDEX', key, tonumber(ARGV[2 * i - 1]) - 1)
+  if oldest then
+    local left = tonumber(oldest) + tonumber(ARGV[2 * i]) - now
+    if left > wait then wait = left end
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('LPUSH', key, stamp)
+  redis.call('LTRIM', key, 0, tonumber(ARGV[2 * i - 1]) - 1)
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i]) / 1000))
+end
+return 0
 """
 
 # SADD; a ttl sets the expiry of a new set and may lengthen, never shorten, that of an existing one.
@@ -182,6 +207,7 @@ class RedisStore(Store):
         self._listener: asyncio.Task[None] | None = None
         self._incr = self._client.register_script(_INCR)
         self._set_add = self._client.register_script(_SET_ADD)
+        self._hit_windows = self._client.register_script(_HIT_WINDOWS)
         self._log_append = self._client.register_script(_LOG_APPEND)
         self._log_close = self._client.register_script(_LOG_CLOSE)
 
@@ -265,6 +291,16 @@ class RedisStore(Store):
     @_reachable
     async def incr(self, key: str, ttl: float) -> int:
         return int(await self._incr(keys=[self._key(key)], args=[_ms(ttl)]))
+
+    # --- moving-window rate limits ---
+    async def hit_windows(self, key: str, windows: Sequence[tuple[str, int, float]]) -> float:
+        # One hash tag: every window of a key lands on the same Redis Cluster slot, as the script needs.
+        keys = [
+            f"{self.namespace}:rate:{{{key}}}:{name}:{limit}/{seconds!r}" for name, limit, seconds in windows
+        ]
+        args = [part for _name, limit, seconds in windows for part in (limit, max(1, round(seconds * 1e6)))]
+        wait_us = int(await self._hit_windows(keys=keys, args=args))
+        return wait_us / 1e6
 
     # --- sets ---
     @_reachable

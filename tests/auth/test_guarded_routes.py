@@ -70,10 +70,12 @@ def _dependency_nobody(request: Any) -> None:
     return None
 
 
-APPS = {  # with every optional route on (P/mcp), so the census sees it
+APPS = {  # with every optional route on (P/mcp, P/metrics), so the census sees it
     "password": dict(auth=USERS, secret_key=SECRET, mcp_server=True),
     "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True),
     "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True),
+    # P/metrics, and the scraper's token source, which must not open anything else.
+    "metrics": dict(auth=USERS, secret_key=SECRET, metrics=True, metrics_token="a-scraper-token-0123456789"),
 }
 
 

@@ -34,6 +34,7 @@ KNOWN = {
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
     "mcp_server=True": "test_mcp_server_and_its_python_client",
     "from mcp import Client": "test_mcp_server_and_its_python_client",
+    'rate_limit="20/minute"': "test_rate_limits_and_metrics",
 }
 
 
@@ -171,3 +172,22 @@ def test_mcp_server_and_its_python_client(run, tmp_path):
     assert done.returncode == 0, done.stderr
     expected = [line[2:] for line in client.splitlines() if line.startswith("# ")]
     assert done.stdout.strip().splitlines() == expected
+
+
+def test_rate_limits_and_metrics(run, tmp_path):
+    (tmp_path / "limits.py").write_text(block('rate_limit="20/minute"'))
+    port = free_port()
+    base = run(
+        ["-m", "uvicorn", "limits:app", "--port", str(port)], f"http://127.0.0.1:{port}/config", cwd=tmp_path
+    )
+    base = base.rsplit("/", 1)[0]
+    answers = [httpx.post(f"{base}/api/generate", json={"data": ["hi"]}) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert answers[0].json() == {"data": ["HI"]}
+    assert answers[5].json()["error"]["code"] == "rate_limited"
+    assert 59 <= int(answers[5].headers["retry-after"]) <= 60
+    assert httpx.get(f"{base}/metrics").status_code == 401  # the token is needed
+    bearer = {"Authorization": "Bearer replace-with-a-long-random-token"}
+    metrics = httpx.get(f"{base}/metrics", headers=bearer).text
+    assert 'mountui_calls_total{endpoint="generate"} 5.0' in metrics
+    assert 'mountui_rate_limited_calls_total{endpoint="generate"} 1.0' in metrics
