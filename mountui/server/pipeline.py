@@ -14,7 +14,6 @@ from collections import deque
 from typing import Any
 
 import anyio.to_thread
-from pydantic import ValidationError
 
 from mountui.blocks import Blocks
 from mountui.calling import call_callback, iterate_results
@@ -23,7 +22,7 @@ from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
-from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized
+from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized, validate_values
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
 from mountui.server.observer import CallObserver
@@ -77,27 +76,7 @@ class Pipeline:
         return dep
 
     def validate(self, dep: Dependency, body: Any) -> list[Any]:
-        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            raise CallError(400, "validation_error", 'the body must be a JSON object {"data": [...]}')
-        data = body["data"]
-        wire = dep.wire_inputs
-        if len(data) != len(wire):
-            names = ", ".join(c.api_label() for c in wire) or "none"
-            raise CallError(
-                400,
-                "validation_error",
-                f"{dep.endpoint} takes {len(wire)} value(s) ({names}), got {len(data)}",
-            )
-        try:
-            return list(self._validators[dep.endpoint].validate_python(tuple(data)))
-        except ValidationError as exc:
-            problems = []
-            for err in exc.errors()[:5]:
-                index = err["loc"][0] if err["loc"] else 0
-                label = wire[index].api_label() if isinstance(index, int) and index < len(wire) else "input"
-                where = "".join(f"[{p}]" for p in err["loc"][1:])
-                problems.append(f"{label}{where}: {err['msg']}")
-            raise CallError(400, "validation_error", "; ".join(problems)) from None
+        return validate_values(dep, body, self._validators[dep.endpoint])
 
     # --- values of components whose default is a function ---
     async def initial_values(self, components: list[Component]) -> dict[int, Any]:
@@ -133,7 +112,8 @@ class Pipeline:
                 f"the server is restarting; try again in {RETRY_AFTER} s",
                 {"Retry-After": str(RETRY_AFTER)},
             )
-        await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
+        if attempt == 0:  # a call run again after its worker was lost was counted the first time
+            await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"

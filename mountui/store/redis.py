@@ -26,8 +26,6 @@ Encoding of values:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import hashlib
 import hmac
@@ -42,6 +40,7 @@ import orjson
 from mountui.errors import MissingExtraError, MountUIError, StoreUnavailableError
 from mountui.store.base import LogRead, Store
 from mountui.store.queue import Queue
+from mountui.store.redis_signals import RedisSignals
 
 logger = logging.getLogger("mountui.store")
 
@@ -203,8 +202,7 @@ class RedisStore(Store):
             else hmac.new(signing_key, b"mountui.store.pickle.v1", hashlib.sha256).digest()
         )
         self._client = redis_asyncio.Redis.from_url(url, socket_connect_timeout=5)
-        self._handlers: dict[str, list[Callable[[Any], None]]] = {}
-        self._listener: asyncio.Task[None] | None = None
+        self._signals = RedisSignals(self._client, f"{namespace}:ch:*", self.connection_errors)
         self._incr = self._client.register_script(_INCR)
         self._set_add = self._client.register_script(_SET_ADD)
         self._hit_windows = self._client.register_script(_HIT_WINDOWS)
@@ -367,41 +365,7 @@ class RedisStore(Store):
         await self._client.publish(self._channel(channel), orjson.dumps(message))
 
     def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
-        handlers = self._handlers.setdefault(self._channel(channel), [])
-        handlers.append(handler)
-        if self._listener is None:
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
-
-        def unsubscribe() -> None:
-            if handler in handlers:
-                handlers.remove(handler)
-
-        return unsubscribe
-
-    async def _listen(self) -> None:
-        """Deliver messages to this process's handlers; after a lost connection, subscribe again (messages
-        sent meanwhile are missed: signals are at most once, and what needs more polls as well)."""
-        delay = 0.1
-        while True:
-            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.psubscribe(f"{self.namespace}:ch:*")
-                delay = 0.1
-                async for message in pubsub.listen():
-                    if message.get("type") != "pmessage":
-                        continue
-                    channel = message["channel"].decode()
-                    for handler in list(self._handlers.get(channel, ())):
-                        try:
-                            handler(orjson.loads(message["data"]))
-                        except Exception:
-                            logger.exception("mountui: a handler of %s failed", channel)
-            except self.connection_errors as exc:
-                logger.warning("mountui: lost Redis pub/sub (%s); reconnecting in %.1f s", exc, delay)
-            finally:
-                await pubsub.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+        return self._signals.subscribe(self._channel(channel), handler)
 
     def queue(self, max_waiting: int, lease: float) -> Queue:
         from mountui.store.redis_queue import RedisQueue
@@ -409,11 +373,7 @@ class RedisStore(Store):
         return RedisQueue(self, max_waiting, lease)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        await self._signals.close()
         closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
         await closer()
 
