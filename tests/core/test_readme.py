@@ -32,6 +32,7 @@ KNOWN = {
     "from main import app, demo": "test_password_sign_in",
     "OAuth.google": "test_google_sign_in_builds",
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
+    "mountui_ui": "test_testing_your_ui",
 }
 
 
@@ -149,3 +150,17 @@ def test_google_sign_in_builds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['/members']"
+
+
+def test_testing_your_ui(tmp_path):
+    (tmp_path / "main.py").write_text(block('mount_ui_app(app, demo, path="/ui")'))
+    (tmp_path / "test_main.py").write_text(block("mountui_ui"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_main.py", "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
