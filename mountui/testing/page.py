@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mountui.testing.errors import AmbiguousLabelError, LabelNotFoundError, UITestError
-from mountui.testing.values import BUTTONS, FALLBACK_LABELS, js_json, login_label, shown
+from mountui.testing.values import BUTTONS, FALLBACK_LABELS, FILE_TYPES, js_json, login_label, shown
 
 LAYOUT_TYPES = frozenset({"Row", "Column", "Tabs", "Tab", "Accordion", "Group"})
 
@@ -121,7 +121,7 @@ class PageModel:
                 found = [c for c in candidates if c.label.strip().casefold() == locator.strip().casefold()]
         if len(found) == 1:
             return found[0]
-        kinds = " or ".join(sorted(types)) if types else "component"
+        kinds = _noun(types)
         if not found:
             labels = ", ".join(repr(c.label) for c in candidates) or "none"
             raise LabelNotFoundError(
@@ -171,3 +171,15 @@ class PageModel:
             if cid in self.values and self.set_value(cid, value):
                 changed.append(cid)
         return changed
+
+
+def _noun(types: frozenset[str] | None) -> str:
+    """What an action looks for, in a user's words."""
+    if not types:
+        return "component"
+    if types == BUTTONS:
+        return "button"
+    if types == FILE_TYPES:
+        return "file input"
+    names = sorted(types)
+    return " or ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} or {names[-1]}"
