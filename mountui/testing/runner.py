@@ -14,6 +14,7 @@ from typing import Any
 from mountui.testing.connection import FAILED, CallFailed, Connection
 from mountui.testing.errors import UITestError
 from mountui.testing.page import PageModel
+from mountui.testing.values import EVENTS
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class EventRunner:
 
     def fire(self, cid: int | None, event: str) -> None:
         """A component (None: the page itself, for `load`) fired `event`: run its listeners."""
+        kind = self.page.specs[cid]["type"] if cid is not None else None
+        if kind in EVENTS and event not in EVENTS[kind]:
+            raise UITestError(f"a {kind} never fires {event!r} in the page; UITester must not either")
         for dep in self.page.listeners.get((cid, event), []):
             self.trigger(dep)
 
