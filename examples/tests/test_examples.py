@@ -103,6 +103,21 @@ def test_blocks_layout_counts_the_words_of_an_uploaded_file(mountui_ui, tmp_path
     assert ui.value("Count") == "No file."
 
 
+def test_google_oauth_host_greets_a_signed_in_user(mountui_ui):
+    import base64
+    import json
+
+    import google_oauth_host
+    from itsdangerous import TimestampSigner
+
+    # What the host's /auth callback stores after Google signed Ann in: its own signed session cookie.
+    user = base64.b64encode(json.dumps({"user": {"email": "ann@example.com"}}).encode())
+    cookie = TimestampSigner(google_oauth_host.SESSION_SECRET_KEY).sign(user).decode()
+    ui = mountui_ui(google_oauth_host.app, "/ui", headers={"Cookie": f"session={cookie}"})
+    assert ui.username == "ann@example.com"
+    assert ui.text("Markdown") == "Welcome, ann@example.com!"
+
+
 def test_google_oauth_host_asks_for_sign_in(mountui_ui):
     from google_oauth_host import app
 

@@ -34,4 +34,4 @@ def test_the_examples_own_tests_pass():
         cwd=PROJECT,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"\b8 passed\b", done.stdout), done.stdout
+    assert re.search(r"\b\d+ passed\b", done.stdout) and "skipped" not in done.stdout, done.stdout
