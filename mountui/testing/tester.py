@@ -6,6 +6,7 @@ returns once every dependency it set off, chains included, has finished; `UITest
 
 from __future__ import annotations
 
+import inspect
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ class AsyncUITester:
             await self._runner.cancel()
         self._page = PageModel(await self._connection.config())
         self._runner = EventRunner(self._page, self._connection, self.events.append, self.toasts.append)
-        return await self._act(lambda: self._runner_now.fire(None, "load"))
+        return await self._act(lambda: self._events_runner.fire(None, "load"))
 
     async def open_tab(self) -> AsyncUITester:
         """Another tab of the same browser (same cookies and sign-in, its own State)."""
@@ -104,7 +105,7 @@ class AsyncUITester:
         return self._page
 
     @property
-    def _runner_now(self) -> EventRunner:
+    def _events_runner(self) -> EventRunner:
         assert self._runner is not None
         return self._runner
 
@@ -143,15 +144,17 @@ class AsyncUITester:
     # --- acting ---
     async def _act(self, action: Any) -> list[UIEvent]:
         start, toasts = len(self.events), len(self.toasts)
-        await action() if _is_coroutine_function(action) else action()
-        await self._runner_now.settle(self.timeout)
+        pending = action()
+        if inspect.isawaitable(pending):
+            await pending
+        await self._events_runner.settle(self.timeout)
         shown = self.toasts[toasts:]
         self.error = shown[-1].message if shown else None
         return self.events[start:]
 
     def _user_changed(self, cid: int) -> None:
-        self._runner_now.fire(cid, "input")
-        self._runner_now.fire(cid, "change")
+        self._events_runner.fire(cid, "input")
+        self._events_runner.fire(cid, "change")
 
     async def fill(self, label: str, value: Any) -> list[UIEvent]:
         """Type `value` into a Textbox, Number or Slider (its number box); `input` and `change` fire."""
@@ -182,7 +185,7 @@ class AsyncUITester:
             raise UITestError(
                 f"Enter in the multi-line Textbox {c.label!r} starts a new line; nothing submits it"
             )
-        return await self._act(lambda: self._runner_now.fire(c.id, "submit"))
+        return await self._act(lambda: self._events_runner.fire(c.id, "submit"))
 
     async def click(self, label: str) -> list[UIEvent]:
         """Click a button: `click` fires."""
@@ -191,7 +194,7 @@ class AsyncUITester:
         link = c.props.get("link") or (c.props.get("href") if c.type != "Button" else None)
         if link:
             raise UITestError(f"{c.type} {c.label!r} is a link to {link!r}: a click leaves the page")
-        return await self._act(lambda: self._runner_now.fire(c.id, "click"))
+        return await self._act(lambda: self._events_runner.fire(c.id, "click"))
 
     async def select(self, label: str, choice: Any) -> list[UIEvent]:
         """Choose `choice` (its label as shown, or its value) in a Dropdown or Radio; a multiselect
@@ -247,7 +250,7 @@ class AsyncUITester:
                 return
             self.page.set_value(c.id, uploaded if multiple else uploaded[0])
             self._user_changed(c.id)
-            self._runner_now.fire(c.id, "upload")
+            self._events_runner.fire(c.id, "upload")
 
         return await self._act(send)
 
@@ -264,7 +267,7 @@ class AsyncUITester:
                 files.pop(0)
                 self.page.set_value(c.id, list(files))
                 self._user_changed(c.id)
-                self._runner_now.fire(c.id, "clear")
+                self._events_runner.fire(c.id, "clear")
 
         return await self._act(remove)
 
@@ -277,7 +280,7 @@ class AsyncUITester:
         )
         self.page.usable(box.id, "chat in")
         await self._fill(box, message)
-        await self._act(lambda: self._runner_now.fire(box.id, "submit"))
+        await self._act(lambda: self._events_runner.fire(box.id, "submit"))
         chats = [
             cid
             for dep in self.page.listeners.get((box.id, "submit"), [])
@@ -348,12 +351,6 @@ def _example_text(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("name") or value)
     return js_string(value)
-
-
-def _is_coroutine_function(fn: Any) -> bool:
-    import inspect
-
-    return inspect.iscoroutinefunction(fn)
 
 
 class _TextOnly(HTMLParser):
