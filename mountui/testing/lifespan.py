@@ -31,16 +31,18 @@ async def lifespan(app: ASGIApp, timeout: float = 30.0) -> AsyncIterator[dict[st
         await app(scope, inbox.get, outbox.put)
 
     task = asyncio.create_task(run())
-    supported = await _step(task, inbox, outbox, "startup", timeout)
     try:
-        yield state
+        supported = await _step(task, inbox, outbox, "startup", timeout)
+        try:
+            yield state
+        finally:
+            if supported and not task.done():
+                await _step(task, inbox, outbox, "shutdown", timeout)
     finally:
-        if supported and not task.done():
-            await _step(task, inbox, outbox, "shutdown", timeout)
         if not task.done():
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+            await task  # its outcome was reported (startup or shutdown failed) or does not matter
 
 
 async def _step(
