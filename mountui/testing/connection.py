@@ -88,6 +88,9 @@ class Connection:
                     await self._run(self.protocol.login(*self.auth))
                 except ClientError as exc:
                     raise UITestError(f"could not sign in as {self.auth[0]!r}: {exc.message}") from None
+        except CallFailed as exc:
+            await self.close()
+            raise UITestError(f"could not reach the app at {self.base}: {exc.message}") from exc
         except BaseException:
             await self.close()
             raise
@@ -122,9 +125,12 @@ class Connection:
     # --- what the page asks for ---
     async def config(self) -> dict[str, Any]:
         """The configuration a new tab receives (a fresh tab id each time)."""
-        answer = await self._exchange(
-            Request("GET", self.base + "config", headers={"Accept": "application/json"})
-        )
+        try:
+            answer = await self._exchange(
+                Request("GET", self.base + "config", headers={"Accept": "application/json"})
+            )
+        except CallFailed as exc:
+            raise UITestError(f"could not reach the app at {self.base}: {exc.message}") from exc
         if answer.status in (401, 403):
             raise UITestError(
                 f"{self.base}config answered {answer.status}: not signed in; pass auth=(username, password) "

@@ -7,9 +7,10 @@ import contextlib
 
 import pytest
 from fastapi import FastAPI
+from support.ports import free_port
 
 import mountui
-from mountui.testing import AsyncUITester, UITester
+from mountui.testing import AsyncUITester, UITester, UITestError
 
 
 def host_with_lifespan(log: list[str]) -> FastAPI:
@@ -85,3 +86,8 @@ def test_a_running_server_by_url(serve):
         events = ui.click("Count")
         assert [e.data["data"] for e in events if e.kind == "output"] == [["1"], ["2"], ["3"]]
         assert ui.value("Counted") == "3"
+
+
+def test_a_url_where_nothing_runs_says_so():
+    with pytest.raises(UITestError, match=r"could not reach the app at http://127\.0\.0\.1:\d+/ui/"):
+        UITester(f"http://127.0.0.1:{free_port()}", "/ui", timeout=5)
