@@ -1,4 +1,4 @@
-"""The examples run as a new user would run them, and answer over real HTTP."""
+"""The examples run as a new user would run them (`make demo` over real HTTP), and their own tests pass."""
 
 from __future__ import annotations
 
