@@ -50,12 +50,17 @@ class Settings(BaseModel):
     event_log_max_bytes: int = Field(default=512 * 1024, ge=1024)
     shutdown_grace: float = Field(default=5, ge=0)
     worker_lease: float = Field(default=10, gt=0)
+    deep_link_ttl: float = Field(default=30 * 24 * 3600, gt=0)
+    deep_link_max_size: int = Field(default=1 * MB, gt=0)
 
     # Presentation.
     show_error: bool = False
     show_api: bool = True
     mcp_server: bool = False  # an MCP server at P/mcp (needs `pip install 'mountui[mcp]'`)
     favicon_path: str | Path | None = None
+    pwa: bool = (
+        False  # an installable app: P/manifest.webmanifest, P/sw.js, icons (see mountui/server/pwa.py)
+    )
     allowed_paths: Sequence[str | Path] = ()
 
     # Deployment.
