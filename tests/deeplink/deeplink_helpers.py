@@ -22,7 +22,7 @@ def chat_demo() -> mountui.Blocks:
         chatbot = mountui.Chatbot(label="Chat")
         message = mountui.Textbox(label="Message")
         name = mountui.Textbox(label="Name", value="stranger")
-        api_key = mountui.Textbox(label="API key", deep_link=False)
+        mountui.Textbox(label="API key", deep_link=False)  # typed by the user, never in a link
         seen = mountui.Textbox(label="Seen on load", deep_link=False)
         memory = mountui.State(0)
 
