@@ -198,6 +198,11 @@ class FileStore:
             folder.mkdir(mode=0o700)
             path = folder / safe_file_name(name)
             write(path)
+            if ttl is not None and ttl > self.ttl:
+                # The start-up sweep judges a folder by its age against `file_ttl`: date a longer-lived
+                # file's folder so that it is judged by its own expiry.
+                later = time.time() + ttl - self.ttl
+                os.utime(folder, (later, later))
             return self._register(file_id, path, path.name, owner, mime, ttl or self.ttl)
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import httpx
 from deeplink_helpers import SECRET, chat_demo
 
 import mountui
+from mountui.server.files import FileStore
 
 
 def _ids(base: str, client: httpx.Client | None = None) -> dict[str, int]:
@@ -99,3 +102,35 @@ def test_a_link_made_on_one_worker_opens_on_another(
     shown = _values(second, link)["Upload"]
     assert isinstance(shown, dict)
     assert httpx.get(second + shown["url"]).content == b"notes"
+
+
+def test_a_forged_markdown_value_is_sanitized_by_the_server(serve: Callable[..., str]) -> None:
+    with mountui.Blocks() as demo:
+        notes = mountui.Markdown("*hello*")
+        mountui.DeepLinkButton()
+    base = serve(demo.build_app())
+    evil = '<p onclick="steal()">ok <img src="x" onerror="steal()"><script>steal()</script><a href="javascript:steal()">a</a></p>'
+    link = httpx.post(base + "/deep_link", json={"values": {str(notes.id): evil}}).json()["id"]
+    config = httpx.get(f"{base}/config?deep_link={link}").json()
+    [shown] = [c["value"] for c in config["components"] if c["id"] == notes.id]
+    assert "steal" not in shown and "<script" not in shown
+    assert shown.startswith("<p>ok <img")  # what Markdown may show stays
+
+
+def test_a_links_files_outlive_file_ttl_and_survive_the_start_up_sweep(
+    serve: Callable[..., str], tmp_path: Path
+) -> None:
+    settings = dict(file_dir=tmp_path, file_ttl=60, deep_link_ttl=3600)
+    base = serve(_files_demo().build_app(**settings))
+    upload_id = _ids(base)["Upload"]
+    [file] = httpx.post(base + "/upload", files={"files": ("n.txt", b"notes")}).json()["files"]
+    link = httpx.post(base + "/deep_link", json={"values": {str(upload_id): file}}).json()["id"]
+    shown = _values(base, link)["Upload"]
+    assert isinstance(shown, dict)
+    # Another worker starting on the same directory 10 minutes later sweeps what expired, not the link's file.
+    ten_minutes_ago = time.time() - 600
+    os.utime(tmp_path / file["id"], (ten_minutes_ago, ten_minutes_ago))
+    FileStore(60, directory=tmp_path).root
+    assert not (tmp_path / file["id"]).exists()
+    assert (tmp_path / shown["id"]).is_dir()
+    assert httpx.get(base + shown["url"]).content == b"notes"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from deeplink_helpers import chat_demo, fastapi_host
+from deeplink_helpers import PREFIX, chat_demo, fastapi_host, nginx_body
 from PIL import Image
 from playwright.sync_api import Page, expect
 from support.server import BackgroundServer
@@ -56,6 +56,19 @@ def test_chromium_reports_the_app_installable_and_its_worker_controls_the_page(
     assert manifest["start_url"] == manifest["scope"] == "/" + path
     assert manifest["name"] == "Greeting bot" and manifest["display"] == "standalone"
     assert page.locator('meta[name="theme-color"]').get_attribute("content") == manifest["theme_color"]
+
+
+def test_installable_behind_the_nginx_prefix(
+    serve: Callable[..., str], nginx: Callable[..., str], profile_page: Page
+) -> None:
+    proxy = nginx(nginx_body(serve(fastapi_host(chat_demo(), "/ui", pwa=True))))
+    app_url = f"{proxy}{PREFIX}/ui/"
+    manifest = httpx.get(app_url + "manifest.webmanifest").json()
+    assert manifest["start_url"] == manifest["scope"] == manifest["id"] == f"{PREFIX}/ui/"
+    profile_page.goto(app_url)
+    wait_until_controlled(profile_page)
+    assert profile_page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == app_url
+    assert installability_errors(profile_page) == []
 
 
 @pytest.mark.allow_console_errors  # the reload with the server gone logs the failed network request
