@@ -1,7 +1,6 @@
 """Deep links: the values of a page saved in the store under an unguessable id, shown again at `P/?deep_link=<id>`.
 
-`POST P/deep_link` takes `{"values": {"<component id>": wire value, ...}, "from": <the link the page was opened
-from, or null>}`. Nothing the page sends is trusted: each value is validated against its component's schema and
+`POST P/deep_link` takes `{"values": {"<component id>": wire value, ...}}`. Nothing the page sends is trusted: each value is validated against its component's schema and
 turned by the component into what the link keeps (`Component.snapshot`: chat messages without their HTML,
 Markdown sanitized again, files checked against the caller and kept by the link). Opening the link, the
 server renders each kept value again (`Component.restore`) into the page's configuration.
@@ -9,7 +8,9 @@ server renders each kept value again (`Component.restore`) into the page's confi
 Files: each file of the snapshot is shared into a new file owned by the link itself (a hard link, so no
 bytes are copied), expiring with it. `GET P/file/<id>?deep_link=<link id>` serves it to whoever holds the
 link (and passes the app's sign-in), and to nobody else: the caller who made the link keeps only their own
-file, with its own expiry.
+file, with its own expiry. Its wire value carries that URL, so a link holder may also send it back as an input
+of a call (`CallContext.file_input`), or share it again in a new link: the pair (file id, link id) is
+what the link gave them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
 import orjson
@@ -50,14 +52,20 @@ def valid_link_id(link_id: str) -> bool:
     return 16 <= len(link_id) <= 64 and all(c.isalnum() or c in "-_" for c in link_id)
 
 
+def link_of(ref: dict[str, Any]) -> str | None:
+    """The link a file value came from: its `url` is `P/file/<id>?deep_link=<link id>` when a link kept it."""
+    url = ref.get("url")
+    if not isinstance(url, str):
+        return None
+    found = parse_qs(urlsplit(url).query).get("deep_link")
+    return found[0] if found and valid_link_id(found[0]) else None
+
+
 class LinkFiles:
     """`DeepLinkFiles` for one snapshot (keep) or one restore (show). Blocking: used from a worker thread."""
 
-    def __init__(
-        self, files: FileStore, link_id: str, ttl: float, caller: str | None, opened_from: str | None
-    ) -> None:
-        self.files, self.link_id, self.ttl = files, link_id, ttl
-        self.caller, self.opened_from = caller, opened_from
+    def __init__(self, files: FileStore, link_id: str, ttl: float, caller: str | None) -> None:
+        self.files, self.link_id, self.ttl, self.caller = files, link_id, ttl, caller
         self.kept: list[StoredFile] = []
         self.base_path = ""
 
@@ -66,10 +74,11 @@ class LinkFiles:
         try:
             stored = self.files.get(file_id, self.caller)
         except CallError as refused:
-            # A page opened from a link may share that link's files again, and no one else's.
-            if refused.status != 403 or self.opened_from is None:
+            # A page opened from a link may share that link's files again (their URL names it).
+            opened_from = link_of(ref)
+            if refused.status != 403 or opened_from is None:
                 raise
-            stored = self.files.get(file_id, link_owner(self.opened_from))
+            stored = self.files.get(file_id, link_owner(opened_from))
         shared = self.files.share(stored, link_owner(self.link_id), self.ttl)
         self.kept.append(shared)
         return {"id": shared.id}
@@ -110,8 +119,7 @@ class DeepLinks:
     async def create(self, request: Request) -> Response:
         body = await read_json(request, self.settings.max_body_size)
         values = body.get("values") if isinstance(body, dict) else None
-        opened_from = body.get("from") if isinstance(body, dict) else None
-        if not isinstance(values, dict) or not (opened_from is None or isinstance(opened_from, str)):
+        if not isinstance(values, dict):
             raise CallError(
                 400, "validation_error", 'the body must be {"values": {"<component id>": value, ...}}'
             )
@@ -119,7 +127,7 @@ class DeepLinks:
         link_id = secrets.token_urlsafe(24)  # 192 bits
         username = request.scope.get("mountui.identity", ANONYMOUS).username
         ttl = self.settings.deep_link_ttl
-        files = LinkFiles(self.files, link_id, ttl, username, opened_from)
+        files = LinkFiles(self.files, link_id, ttl, username)
 
         def snapshot() -> dict[str, Any]:
             kept: dict[str, Any] = {}
@@ -168,7 +176,7 @@ class DeepLinks:
         record = await self.store.get(self.key(link_id)) if valid_link_id(link_id) else None
         if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
             return {}, EXPIRED_NOTICE
-        files = LinkFiles(self.files, link_id, 0, None, None)
+        files = LinkFiles(self.files, link_id, 0, None)
         files.base_path = public_base_path(request.scope)
 
         def render() -> dict[int, Any]:

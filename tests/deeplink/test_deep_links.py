@@ -61,7 +61,8 @@ def _user(request: object) -> str | None:
 def _files_demo() -> mountui.Blocks:
     with mountui.Blocks() as demo:
         upload = mountui.File(label="Upload")
-        mountui.Button("Size").click(lambda p: str(Path(p).stat().st_size), upload, mountui.Textbox())
+        size = mountui.Textbox(label="Size")
+        mountui.Button("Size").click(lambda p: str(Path(p).stat().st_size), upload, size, api_name="size")
         mountui.DeepLinkButton()
     return demo
 
@@ -83,8 +84,10 @@ def test_only_the_callers_files_go_into_a_link_and_a_viewer_may_share_them_again
     assert bob.get(base + shown["url"]).content == b"alice's"
     assert bob.get(f"{base}/file/{shown['id']}").status_code == 403  # not without the link
 
-    # Bob, on the page the link opened, shares it on: the new link keeps its own copy.
-    again = bob.post(base + "/deep_link", json={"values": {str(upload_id): shown}, "from": link})
+    # Bob, on the page the link opened, uses the file in a call, and shares it on: the new link keeps its own copy.
+    assert bob.post(base + "/api/size", json={"data": [shown]}).json() == {"data": ["7"]}
+    assert bob.post(base + "/api/size", json={"data": [{"id": shown["id"]}]}).status_code == 403  # no link
+    again = bob.post(base + "/deep_link", json={"values": {str(upload_id): shown}})
     assert again.status_code == 200
     shown_again = _values(base, again.json()["id"], alice)["Upload"]
     assert alice.get(base + shown_again["url"]).content == b"alice's"

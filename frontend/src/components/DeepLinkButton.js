@@ -37,7 +37,7 @@ export default class DeepLinkButton extends Button {
       const res = await this.app.api.request("deep_link", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ values: await this.values(), from: this.app.config.deep_link?.id ?? null }),
+        body: JSON.stringify({ values: await this.values() }),
       });
       const { url } = await res.json();
       let copied = true;
