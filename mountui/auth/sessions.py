@@ -160,6 +160,10 @@ class SessionManager:
             return None
         return loaded
 
+    async def exists(self, login_session_id: str) -> bool:
+        """Whether this sign-in session is still alive (not ended by signing out, not expired)."""
+        return await self.store.get(f"session:{login_session_id}") is not None
+
     async def touch(self, login_session_id: str, record: dict[str, Any]) -> None:
         """Note that the session was used, at most once a minute (a write per request would be waste)."""
         if self.clock() - record.get("last_seen", 0) > LAST_SEEN_INTERVAL:

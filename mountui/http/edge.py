@@ -97,8 +97,9 @@ class Edge:
         try:
             await self.app(scope, receive, send_with_headers)
         except (CallError, HTTPException) as exc:
-            if started:
-                raise
+            if started:  # too late to answer: the response is cut here, and the error logged once
+                logger.warning("mountui: %s %s ended early: %s", scope.get("method"), scope.get("path"), exc)
+                return
             response = (
                 call_error_response(exc)
                 if isinstance(exc, CallError)

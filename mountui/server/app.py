@@ -106,6 +106,7 @@ class UIApp:
                 self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
             )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            self.pipeline.cluster.session_alive = self.sessions.exists
             if self.metrics is not None:
                 self.sessions.on_sign_in.append(self.metrics.sign_in)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
