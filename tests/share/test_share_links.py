@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 
 from share_helpers import SECRET, Visitor, made_bytes, shared_demo, wait_for
@@ -33,7 +34,7 @@ def test_a_streamed_call_arrives_piece_by_piece(relay, share):
     outputs = [(at, data["data"][0]) for at, name, data in arrivals if name == "output"]
     assert [text for _, text in outputs] == ["1", "1 2", "1 2 3", "1 2 3 4"]
     # each output came when the function yielded it (0.25 s apart), not all at once at the end
-    gaps = [later - earlier for (earlier, _), (later, _) in zip(outputs, outputs[1:], strict=False)]
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(outputs)]
     assert all(gap > 0.15 for gap in gaps), gaps
     assert arrivals[-1][1] == "complete"
 
