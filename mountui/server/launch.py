@@ -55,18 +55,18 @@ def launch(
     from mountui.server.app import build_app
 
     share_server = share_server_of(share, settings)
-    app: Any = build_app(blocks, **settings)
+    app = build_app(blocks, **settings)
     root_path = app.settings.root_path
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
     where = f" (behind a proxy that serves it at {root_path}/)" if root_path else ""
     print(f"mountui: serving {blocks.title!r} at http://{shown_host}:{port}/{where}", flush=True)
-    if share_server is not None:
+    served: Any = app
+    if share_server is not None:  # the tunnel starts with the app and prints the link when it is up
         from mountui.share.client import ShareTunnel
 
-        token = share_token or os.environ.get("MOUNTUI_SHARE_TOKEN", "")
-        app = ShareTunnel(app, share_server, token)
+        served = ShareTunnel(app, share_server, share_token or os.environ.get("MOUNTUI_SHARE_TOKEN", ""))
     uvicorn.run(
-        app,
+        served,
         host=host,
         port=port,
         root_path=root_path,

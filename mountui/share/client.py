@@ -89,9 +89,6 @@ class ShareTunnel:
         self._task: asyncio.Task[None] | None = None
         self._streams: set[asyncio.Task[None]] = set()
 
-    def __getattr__(self, name: str) -> Any:  # settings, blocks, ...: the wrapped app's
-        return getattr(self.__dict__["app"], name)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
@@ -161,6 +158,7 @@ class ShareTunnel:
 
     async def _connect_once(self) -> None:
         from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed
 
         headers = {"Authorization": f"Bearer {self.token}"}
         if self._resume:
@@ -180,12 +178,15 @@ class ShareTunnel:
             mux = Multiplexer(websocket.send, int(hello.get("window", frames.WINDOW)))
             try:
                 await self._serve(websocket, mux, int(hello.get("max_streams", 100)))
+            except ConnectionClosed:
+                pass  # told apart below, by the close code
             finally:
                 self.connected.clear()
                 mux.close("the tunnel to the share server closed")
             if websocket.close_code == CLOSE_EXPIRED:
                 raise _Stop(f"the share link {self.public_url} has expired; restart the app for a new one")
-            self.report("mountui: lost the share server; reconnecting")
+            why = websocket.close_reason or f"code {websocket.close_code}"
+            self.report(f"mountui: lost the share server ({why}); reconnecting")
 
     def _welcome(self, hello: dict[str, Any]) -> None:
         url, first = str(hello["url"]), self.public_url is None

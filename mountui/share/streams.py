@@ -35,6 +35,11 @@ class Stream:
         self._inbox: deque[Frame] = deque()
         self._changed = asyncio.Event()
 
+    @property
+    def buffered(self) -> int:
+        """Body bytes received and not yet taken: never more than the window."""
+        return sum(len(frame.payload) for frame in self._inbox if frame.kind is Kind.DATA)
+
     # --- receiving, called by the multiplexer's reader (never blocks) ---
     def deliver(self, frame: Frame) -> None:
         if frame.kind is Kind.CREDIT:

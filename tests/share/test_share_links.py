@@ -56,6 +56,26 @@ def test_an_upload_and_a_download_cross_the_tunnel_whole(relay, share):
         assert download.status_code == 200 and download.content == made_bytes(2 * 1024 * 1024)
 
 
+def test_a_visitor_who_stops_reading_holds_back_no_one_else(relay, share):
+    tunnel = share(shared_demo().build_app(secret_key=SECRET), relay)
+    size = 24 * 1024 * 1024  # far more than the socket buffers and the tunnel's window hold together
+    with Visitor(tunnel.public_url) as slow, Visitor(tunnel.public_url) as other:
+        url = slow.post("/api/make_file", json={"data": [size]}).json()["data"][0]["url"]
+        with slow.stream("GET", url.removeprefix(slow.link_path)) as download:
+            assert download.status_code == 200
+            chunks = download.iter_bytes()
+            received = next(chunks)  # then this visitor stops reading for a while
+            for name in ("Ada", "Grace", "Edsger"):
+                answer = other.post("/api/greet", json={"data": [name]})
+                assert answer.json() == {"data": [f"Hello, {name}!"]}
+            # meanwhile the relay holds at most one window of the download, the app waits for credit
+            (live,) = relay.relay.registry.live.values()
+            assert 0 < sum(stream.buffered for stream in list(live.mux.streams.values())) <= live.mux.window
+            for chunk in chunks:
+                received += chunk
+        assert received == made_bytes(size)
+
+
 def test_the_apps_sign_in_applies_to_visitors_and_its_cookie_fits_the_link(relay, share):
     app = shared_demo().build_app(secret_key=SECRET, auth=[("alice", "s3cret")])
     tunnel = share(app, relay)
