@@ -34,6 +34,8 @@ KNOWN = {
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
     "mcp_server=True": "test_mcp_server_and_its_python_client",
     "from mcp import Client": "test_mcp_server_and_its_python_client",
+    "mountui share-server": "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
+    'share="https://share.example.com"': "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
 }
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +16,8 @@ from support.ports import LOOPBACK, free_port, wait_until_listening
 import mountui
 
 MOUNTUI_COMMAND = str(Path(sys.executable).parent / "mountui")
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_FENCE = re.compile(r"^```\w+\n(.*?)^```", re.S | re.M)
 
 
 @pytest.fixture
@@ -61,36 +63,56 @@ def test_the_share_server_command_refuses_a_short_token():
     assert done.returncode == 2 and "at least 16 characters" in done.stderr
 
 
-def test_launch_with_share_prints_the_link_beside_the_local_address(tmp_path, processes):
-    (tmp_path / "token").write_text(TOKEN + "\n")
+def readme_block(marker: str) -> str:
+    (code,) = [m.group(1) for m in README_FENCE.finditer(README.read_text()) if marker in m.group(1)]
+    return code
+
+
+def test_the_readmes_share_server_and_shared_app(tmp_path, processes):
+    """The README's two blocks, changed only to plain http on loopback ports and a test domain."""
     relay_port, app_port = free_port(), free_port()
+    make_token, serve_relay = readme_block("mountui share-server").strip().splitlines()
+    subprocess.run(["bash", "-ec", make_token], cwd=tmp_path, check=True, timeout=30)
+    command = serve_relay.split("#")[0].replace("share.example.com", DOMAIN).split()
+    command += ["--scheme", "http", "--port", str(relay_port), "--public-port", str(relay_port)]
+    assert command[0] == "mountui"
     relay = subprocess.Popen(
-        [MOUNTUI_COMMAND, "share-server", "--domain", DOMAIN, "--token-file", str(tmp_path / "token"),
-         "--scheme", "http", "--port", str(relay_port), "--public-port", str(relay_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [MOUNTUI_COMMAND, *command[1:]],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     processes.append(relay)
     assert "links look like http://<id>.share.test" in read_until(relay, "links look like")[-1]
     wait_until_listening(relay, relay_port, timeout=20)
 
-    (tmp_path / "app.py").write_text(
-        textwrap.dedent(
-            f"""
-            import mountui
-
-            def greet(name: str) -> str:
-                return f"Hello, {{name}}!"
-
-            demo = mountui.Interface(greet, "textbox", "textbox", title="Launched")
-            demo.launch(port={app_port}, share=True)
-            """
-        )
+    app_code = readme_block('share="https://share.example.com"')
+    app_code = app_code.replace("https://share.example.com", f"http://{LOOPBACK}:{relay_port}")
+    (tmp_path / "app.py").write_text(app_code.replace("demo.launch(", f"demo.launch(port={app_port}, "))
+    app = subprocess.Popen(
+        [sys.executable, "-u", "app.py"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    env = {
-        **os.environ,
-        "MOUNTUI_SHARE_SERVER": f"http://{LOOPBACK}:{relay_port}",
-        "MOUNTUI_SHARE_TOKEN": TOKEN,
-    }
+    processes.append(app)
+    lines = read_until(app, "shared at")
+    assert f"mountui: serving 'Greeter' at http://localhost:{app_port}/" in lines
+    link = lines[-1].split("shared at ")[1].split()[0]
+    assert link.endswith(f".{DOMAIN}:{relay_port}/") and "anyone with the link can open the app" in lines[-1]
+    with Visitor(link) as visitor:
+        assert "<title>Greeter</title>" in visitor.get("/").text
+        assert visitor.post("/api/predict", json={"data": ["Ada"]}).json() == {"data": ["Hello, Ada!"]}
+
+
+def test_share_true_takes_the_share_server_from_the_environment(relay, tmp_path, processes):
+    app_port = free_port()
+    (tmp_path / "app.py").write_text(
+        f"import mountui\nmountui.Interface(str.upper, 'textbox', 'textbox').launch(port={app_port}, share=True)\n"
+    )
+    env = {**os.environ, "MOUNTUI_SHARE_SERVER": relay.url, "MOUNTUI_SHARE_TOKEN": TOKEN}
     app = subprocess.Popen(
         [sys.executable, "-u", "app.py"],
         cwd=tmp_path,
@@ -100,10 +122,6 @@ def test_launch_with_share_prints_the_link_beside_the_local_address(tmp_path, pr
         text=True,
     )
     processes.append(app)
-    lines = read_until(app, "shared at")
-    assert any(f"serving 'Launched' at http://localhost:{app_port}/" in line for line in lines)
-    link = lines[-1].split("shared at ")[1].split()[0]
-    assert link.endswith(f".{DOMAIN}:{relay_port}/")
+    link = read_until(app, "shared at")[-1].split("shared at ")[1].split()[0]
     with Visitor(link) as visitor:
-        assert "<title>Launched</title>" in visitor.get("/").text
-        assert visitor.post("/api/predict", json={"data": ["Ada"]}).json() == {"data": ["Hello, Ada!"]}
+        assert visitor.post("/api/predict", json={"data": ["ada"]}).json() == {"data": ["ADA"]}
