@@ -40,14 +40,15 @@ def relay(relays: Callable[..., RelayServer]) -> RelayServer:
 
 @pytest.fixture
 def share(serve: Callable[..., str]) -> Callable[..., ShareTunnel]:
-    """``tunnel = share(app, relay)``: serve `app` locally with a share link; returns once the link is up.
+    """``tunnel = share(app, relay)`` (or the URL of a proxy in front of it): serve `app` locally with a share link; returns once the link is up.
 
     `tunnel.public_url` is the link, `tunnel.lines` what the app printed, `tunnel.local_url` its own address.
     """
 
-    def start(app: Any, relay: RelayServer, *, token: str = TOKEN, wait: bool = True) -> ShareTunnel:
+    def start(app: Any, relay: RelayServer | str, *, token: str = TOKEN, wait: bool = True) -> ShareTunnel:
         lines: list[str] = []
-        tunnel = ShareTunnel(app, relay.url, token, report=lines.append, reconnect_delays=(0.1, 0.2, 0.4))
+        server = relay if isinstance(relay, str) else relay.url  # a str: the relay behind a proxy
+        tunnel = ShareTunnel(app, server, token, report=lines.append, reconnect_delays=(0.1, 0.2, 0.4))
         tunnel.lines = lines  # type: ignore[attr-defined]
         tunnel.local_url = serve(tunnel)  # type: ignore[attr-defined]
         if wait:
