@@ -25,8 +25,8 @@ from typing import Any
 
 import orjson
 
-WINDOW = 256 * 1024
-MAX_DATA = 64 * 1024
+WINDOW = 1024 * 1024
+MAX_DATA = 256 * 1024
 _HEADER = struct.Struct(">IB")
 _CREDIT = struct.Struct(">I")
 
