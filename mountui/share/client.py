@@ -38,6 +38,11 @@ def tunnel_url(server: str) -> str:
         raise ConfigError(
             f"share={server!r}: give the share server's address, such as 'https://share.example.com'"
         )
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "::1", "localhost"):
+        logger.warning(
+            "mountui share: %s is plain http: the share token and all traffic cross the network unencrypted",
+            server,
+        )
     scheme = "wss" if parts.scheme == "https" else "ws"
     return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/") + TUNNEL_PATH, "", ""))
 

@@ -101,6 +101,22 @@ def test_the_apps_sign_in_applies_to_visitors_and_its_cookie_fits_the_link(relay
         assert visitor.post("/api/greet", json={"data": ["Ada"]}, headers=cross).status_code == 403
 
 
+def test_an_https_link_gets_secure_cookies_and_https_urls(relays, share):
+    relay = relays(
+        scheme="https"
+    )  # TLS ends in a proxy in front of the relay; here visitors speak http to it
+    tunnel = share(shared_demo().build_app(secret_key=SECRET, auth=[("alice", "s3cret")]), relay)
+    assert tunnel.public_url.startswith("https://")
+    origin = tunnel.public_url.rstrip("/")
+    with Visitor(tunnel.public_url) as visitor:
+        form = {"username": "alice", "password": "s3cret"}
+        signed_in = visitor.post("/login", data=form, headers={"Origin": origin})  # an older browser's POST
+        assert signed_in.status_code == 303
+        assert "; secure" in signed_in.headers["set-cookie"].lower()
+        forged = visitor.post("/login", data=form, headers={"Origin": origin.replace("https:", "http:")})
+        assert forged.status_code == 403  # the app knows its origin is the https link
+
+
 def test_two_apps_on_one_relay_each_have_their_own_link(relay, share):
     first = share(shared_demo().build_app(secret_key=SECRET), relay)
     other_demo = shared_demo()
