@@ -65,12 +65,18 @@ def test_a_visitor_who_stops_reading_holds_back_no_one_else(relay, share):
             assert download.status_code == 200
             chunks = download.iter_bytes()
             received = next(chunks)  # then this visitor stops reading for a while
+            (live,) = relay.relay.registry.live.values()
+
+            def held_at_relay() -> int:
+                return sum(stream.buffered for stream in list(live.mux.streams.values()))
+
+            # the pipe fills up to the stalled visitor; then the relay holds at most one window of the
+            # download, and the app waits for credit instead of pushing the rest
+            wait_for(lambda: held_at_relay() > 0, what="the download to back up to the relay")
             for name in ("Ada", "Grace", "Edsger"):
                 answer = other.post("/api/greet", json={"data": [name]})
                 assert answer.json() == {"data": [f"Hello, {name}!"]}
-            # meanwhile the relay holds at most one window of the download, the app waits for credit
-            (live,) = relay.relay.registry.live.values()
-            assert 0 < sum(stream.buffered for stream in list(live.mux.streams.values())) <= live.mux.window
+            assert 0 < held_at_relay() <= live.mux.window
             for chunk in chunks:
                 received += chunk
         assert received == made_bytes(size)

@@ -55,7 +55,7 @@ def test_two_hundred_concurrent_streamed_calls_through_one_tunnel_lose_nothing(r
     relay = relays(max_streams=250)
     tunnel = share(shared_demo().build_app(secret_key=SECRET), relay)
     host = tunnel.public_url.split("//")[1].rstrip("/")
-    ticks = 12
+    ticks = 6
 
     async def one_call(client: httpx.AsyncClient) -> list[str]:
         outputs = []
