@@ -11,7 +11,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,mcp,redis]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,mcp,redis,share]'
 	touch $@
 
 lint: venv

@@ -38,6 +38,8 @@ KNOWN = {
     "mountui_ui": "test_testing_your_ui",
     "mountui.DeepLinkButton()": "test_deep_link_of_the_greeting_bot",
     "pwa=True)": "test_installable_app_under_a_mount_path",
+    "mountui share-server": "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
+    'share="https://share.example.com"': "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
 }
 
 
