@@ -27,7 +27,7 @@ logger = logging.getLogger("mountui.auth")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Paths anyone may reach. Everything else, including routes added later, is guarded.
-PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz"})
+PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz", "/embed.js"})
 PUBLIC_PREFIXES = ("/static/",)
 
 

@@ -22,6 +22,7 @@ from mountui.server.app import UIApp
 EXPECTED_PUBLIC = {
     "/favicon.ico",  # the browser asks for it on the login page
     "/healthz",  # load balancers
+    "/embed.js",  # other sites' pages load it to embed the app (it only imports the public bundle)
     "/login",  # the login form
     "/logout",  # signing out needs no sign-in
 }
