@@ -14,13 +14,19 @@ export class App {
    * @param {object} config the document of `GET config`
    * @param {import("./api.js").Api} api
    * @param {object} options `info` (show the footer), `autoscroll` (bring outputs into view when a call
-   *   ends), `embedded` (inside `<mountui-app>`)
+   *   ends), `embedded` (inside `<mountui-app>`), `reload` (start the app afresh, after signing in)
    */
   constructor(root, config, api, options = {}) {
     this.root = root;
     this.config = config;
     this.api = api;
-    this.options = { info: true, autoscroll: false, embedded: false, ...options };
+    this.options = {
+      info: true,
+      autoscroll: false,
+      embedded: false,
+      reload: () => location.reload(),
+      ...options,
+    };
     this.specs = new Map((config.components || []).map((c) => [c.id, c]));
     this.elements = new Map();
     this.listeners = new Map(); // "id:event" -> dependencies

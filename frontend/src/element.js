@@ -89,6 +89,7 @@ export class MountUIApp extends HTMLElement {
       info: flag(this, "info"),
       autoscroll: flag(this, "autoscroll"),
       embedded: true,
+      reload: () => this.load(base, stylesheetLoaded), // signed in through a pop-up: the app afresh
     });
     this.frame.style.minHeight = ""; // from now on the element is as tall as the app
     if (app) this.dispatchEvent(new CustomEvent("render", { bubbles: true, composed: true }));

@@ -17,8 +17,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mountui.http.responses import error_response
 from mountui.http.urls import route_path
 
-# What the embedded page fetches: its configuration, calls and their streams, files, the bundle.
-CORS_PATHS = frozenset({"/config", "/upload", "/embed.js"})
+# What the embedded page fetches: its configuration, calls and their streams, files, the bundle, and the
+# hand-over of an OAuth sign-in made in a pop-up (mountui.auth.oauth_handoff).
+CORS_PATHS = frozenset({"/config", "/upload", "/embed.js", "/oauth/handoff", "/oauth/handoff/redeem"})
 CORS_PREFIXES = ("/api/", "/file/", "/static/")
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "DELETE")
 # Request headers the page sends beyond the CORS-safelisted ones.
