@@ -19,7 +19,7 @@ export function embedHint(base) {
   const panel = h(
     "section",
     { class: "mu-embed-hint", hidden: true, "aria-label": "Embed this app" },
-    embedSnippets(base).map(([title, code]) => [h("h2", {}, title), h("pre", {}, h("code", {}, code))]),
+    embedSnippets(base).flatMap(([title, code]) => [h("h2", {}, title), h("pre", {}, h("code", {}, code))]),
     h("p", {}, "The site embedding the app must be allowed by the server: allowed_origins, frame_ancestors."),
   );
   const link = h("button", { type: "button", class: "mu-footer-link", "aria-expanded": "false" }, "Embed");

@@ -53,3 +53,16 @@ def test_calls_carry_the_session_so_state_is_kept(open_app, page: Page) -> None:
     expect(page.locator("mountui-json")).to_contain_text('"one"')
     session = page.evaluate("JSON.parse(document.getElementById('mountui-config').textContent).session_id")
     assert sent == [session, session]
+
+
+def test_the_footer_shows_how_to_embed_the_app(open_app, page: Page) -> None:
+    with mu.Blocks() as demo:
+        mu.Textbox(label="Name")
+    base = open_app(demo, path="/")
+    page.get_by_role("button", name="Embed").click()
+    hint = page.get_by_role("region", name="Embed this app")
+    expect(hint).to_contain_text(f'<script type="module" src="{base}/embed.js"></script>')
+    expect(hint).to_contain_text(f'<mountui-app src="{base}/"></mountui-app>')
+    expect(hint).to_contain_text(f'<iframe src="{base}/"')
+    page.get_by_role("button", name="Embed").click()
+    expect(hint).to_be_hidden()

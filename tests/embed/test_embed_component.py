@@ -166,3 +166,30 @@ def test_a_site_not_in_allowed_origins_is_refused_by_the_browser(serve, sites) -
     assert page.evaluate(READ, [f"{app_url}/api/greet", post]) == "TypeError"
     assert any("CORS" in error for error in watch.console_errors)
     assert greeted == ["x"], "the refused call never reached the function (its preflight was refused)"
+
+
+def test_attributes_choose_the_theme_frame_footer_and_title(serve, sites) -> None:
+    blog = HostSite()
+    blog_url = on_host(serve(blog.app()), "blog")
+    app_url = on_host(serve(tools_demo().build_app(allowed_origins=[blog_url])), "tools")
+    blog.pages["/"] = component_page(app_url, attributes="eager")
+    blog.pages["/bare"] = component_page(
+        app_url, attributes='eager theme-mode="dark" container="false" info="false" control-page-title'
+    )
+    page, watch = sites.page()
+    shell_background = "el => getComputedStyle(el.shadowRoot.querySelector('.mu-app')).backgroundColor"
+
+    page.goto(blog_url + "/?__theme=dark")  # the host page's URL is the host's business, not the app's
+    expect(page.get_by_label("Name")).to_be_visible()
+    light = page.locator("mountui-app").evaluate(shell_background)
+    expect(page.get_by_text("Hosted at")).to_be_visible()
+    expect(page.get_by_text("Built with mountui")).to_be_visible()
+    assert page.title() == "Host blog"
+
+    page.goto(blog_url + "/bare")
+    expect(page.get_by_label("Name")).to_be_visible()
+    assert page.locator("mountui-app").evaluate(shell_background) != light
+    expect(page.get_by_text("Hosted at")).to_have_count(0)
+    expect(page.get_by_text("Built with mountui")).to_have_count(0)
+    expect(page).to_have_title("Embedded tools")
+    assert watch.console_errors == [] and watch.page_errors == []
