@@ -5,6 +5,8 @@ from __future__ import annotations
 from embed_helpers import HostSite, component_page, on_host, tools_demo
 from playwright.sync_api import Page, expect
 
+import mountui as mu
+
 WATCH_VALUES = """el => {
   window.seen = [];
   setInterval(() => { if (window.seen.at(-1) !== el.value) window.seen.push(el.value); }, 5);
@@ -192,4 +194,29 @@ def test_attributes_choose_the_theme_frame_footer_and_title(serve, sites) -> Non
     expect(page.get_by_text("Hosted at")).to_have_count(0)
     expect(page.get_by_text("Built with mountui")).to_have_count(0)
     expect(page).to_have_title("Embedded tools")
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_autoscroll_brings_the_outputs_into_view_when_a_call_ends(serve, sites) -> None:
+    with mu.Blocks(title="Report") as demo:
+        go = mu.Button("Go")
+        mu.Markdown("\n\n".join(f"Paragraph {i}" for i in range(1, 60)))
+        result = mu.Textbox(label="Result")
+        go.click(lambda: "done", None, result)
+    blog = HostSite()
+    blog_url = on_host(serve(blog.app()), "blog")
+    app_url = on_host(serve(demo.build_app(allowed_origins=[blog_url])), "tools")
+    blog.pages["/still"] = component_page(app_url, attributes="eager")
+    blog.pages["/scrolls"] = component_page(app_url, attributes="eager autoscroll")
+    page, watch = sites.page()
+    for path, scrolled in (("/still", False), ("/scrolls", True)):
+        page.goto(blog_url + path)
+        page.get_by_role("button", name="Go").click()
+        expect(page.get_by_label("Result")).to_have_value("done")
+        result = expect(page.get_by_label("Result"))
+        if scrolled:
+            result.to_be_in_viewport()
+        else:
+            page.wait_for_timeout(500)
+            result.not_to_be_in_viewport()
     assert watch.console_errors == [] and watch.page_errors == []

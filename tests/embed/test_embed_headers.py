@@ -76,6 +76,17 @@ def test_other_origins_methods_and_routes_get_no_cors_header(serve, client) -> N
     assert "access-control-allow-origin" not in answer.headers and answer.status_code >= 400
 
 
+def test_preflights_are_answered_before_the_sign_in_check(serve, client) -> None:
+    # A browser sends a preflight without cookies: asking for a sign-in would refuse every signed-in call.
+    app = greeter().build_app(auth=[("alice", "wonderland-42")], secret_key=SECRET, allowed_origins=[BLOG])
+    base = serve(app)
+    answer = preflight(client, base + "/api/greet", BLOG, headers="content-type, x-mountui-session")
+    assert answer.status_code == 204
+    assert answer.headers["access-control-allow-origin"] == BLOG
+    refused = client.get(base + "/config", headers={"Origin": BLOG})
+    assert refused.status_code == 401 and refused.headers["access-control-allow-origin"] == BLOG  # readable
+
+
 def test_embed_js_is_public_small_and_loads_the_hashed_bundle(serve, client) -> None:
     base = serve(greeter().build_app(auth=[("alice", "wonderland-42")], secret_key=SECRET))
     answer = client.get(base + "/embed.js")
