@@ -40,7 +40,10 @@ function stylesheet() {
 
 export class MountUIApp extends HTMLElement {
   connectedCallback() {
-    if (this.shadowRoot) return;
+    if (this.shadowRoot) {
+      if (!this.started) this.observer?.observe(this); // moved in the page before it was scrolled to
+      return;
+    }
     const base = appBase(this.getAttribute("src"));
     const { link, loaded } = stylesheet();
     this.root = h("div", { class: "mu-embed-app" }, h("p", { class: "mu-embed-loading" }, "Loading…"));
@@ -60,7 +63,10 @@ export class MountUIApp extends HTMLElement {
     // CSSOM, not a style attribute: allowed under a host page's CSP without 'unsafe-inline'.
     this.frame.style.minHeight = this.getAttribute("initial-height") || "300px";
     this.attachShadow({ mode: "open" }).append(link, this.frame);
-    const start = () => this.load(base, loaded);
+    const start = () => {
+      this.started = true;
+      this.load(base, loaded);
+    };
     if (flag(this, "eager")) {
       start();
       return;
