@@ -113,9 +113,10 @@ class SessionManager:
         return login_session_id
 
     def _cookie_attributes(self, request: Request) -> dict[str, Any]:
-        # Embedded in other sites (allowed_origins): the cookie must travel cross-site, so SameSite=None,
-        # Secure and Partitioned (CHIPS); otherwise SameSite=Lax. Setting and deleting use the same ones.
-        embedded = bool(self.settings.allowed_origins)
+        # Embeddable by other sites (allowed_origins, or frame_ancestors naming one): the cookie must travel
+        # in their pages, so SameSite=None, Secure and Partitioned (CHIPS: kept per embedding site, so it
+        # works where third-party cookies are blocked); otherwise SameSite=Lax. Setting and deleting match.
+        embedded = self.settings.embeddable_by_other_sites()
         return {
             "path": self.cookie_path(request),
             "httponly": True,
