@@ -55,6 +55,9 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
+INLINE_IMAGE_MAX = 5 * 1024 * 1024  # an image result up to this size is image content; larger, a link
+
+
 class ToolRunner:
     def __init__(self, ui: UIApp) -> None:
         self.ui = ui
@@ -158,10 +161,14 @@ class ToolRunner:
 
     async def _file_content(self, item: dict[str, Any], owner: str | None, origin: str) -> Any:
         mime = str(item.get("mime_type") or "application/octet-stream")
-        if mime.startswith("image/") or mime == "application/octet-stream":
+        size = item.get("size")
+        if (mime.startswith("image/") or mime == "application/octet-stream") and (
+            isinstance(size, int) and size <= INLINE_IMAGE_MAX
+        ):
+            # Bytes a function returned have no name to tell their type: an image is known by its first bytes,
+            # and only a small one is sent inline (larger ones are links, read by the client when it wants).
             stored = await self.ui.files.fetch(str(item["id"]), owner)
             data = await anyio.to_thread.run_sync(stored.path.read_bytes)
-            # Bytes a function returned have no name to tell their type: an image is known by its first bytes.
             image_type = _image_type(data)
             if image_type is not None:
                 return types.ImageContent(

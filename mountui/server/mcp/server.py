@@ -157,7 +157,10 @@ class McpServer:
         # Stateless: the cancellation of a call comes in a request of its own; find the call it names.
         if ctx.method == "notifications/cancelled" and ctx.request is not None:
             request_id = (ctx.params or {}).get("requestId")
-            if request_id is not None:
+            # Only a signed-in caller's, and only for their own calls: anonymous callers are told apart by
+            # nothing but an address a NAT or proxy shares, so their calls end when their request closes.
+            identity = ctx.request.scope.get("mountui.identity", ANONYMOUS)
+            if request_id is not None and identity.username:
                 self.runner.cancel(_call_key(ctx.request, request_id))
         return await call_next(ctx)
 
