@@ -105,6 +105,16 @@ class McpCredentialsSource(IdentitySource):
     async def _ask_provider(self, source: OAuthSource, token: str) -> dict[str, Any]:
         name = source.oauth.name
         try:
+            ours = await source.provider.issued_to_this_app(token)
+        except Exception as exc:
+            logger.info(
+                "mountui: %s could not say whom a bearer token was issued to (%s)", name, describe(exc)
+            )
+            ours = False
+        if not ours:
+            logger.info("mountui: refused a bearer token on P/mcp: %s did not issue it to this app", name)
+            return {"username": None}
+        try:
             info = dict(
                 await source.provider.client.userinfo(token={"access_token": token, "token_type": "Bearer"})
             )

@@ -17,6 +17,9 @@ from mountui.oauth import OAuth
 
 logger = logging.getLogger("mountui.auth")
 
+GOOGLE_ISSUER = "https://accounts.google.com"
+GOOGLE_TOKENINFO = "https://oauth2.googleapis.com/tokeninfo"
+
 # Claims about the ID token itself rather than the user: not part of the profile functions receive.
 _TOKEN_CLAIMS = {"nonce", "at_hash", "c_hash", "aud", "exp", "iat", "nbf", "azp", "jti", "sid", "auth_time"}
 
@@ -128,6 +131,38 @@ class ProviderClient:
             logger.warning("mountui: %s userinfo describes another subject; ignored", self.oauth.name)
             return {}
         return info
+
+    async def issued_to_this_app(self, access_token: str) -> bool:
+        """Whether the provider says this access token was issued to this app's client: RFC 7662
+        introspection when the provider offers it, Google's tokeninfo for Google. False when it cannot tell:
+        a token the provider gave another app (any app of the same provider can get one for its user)
+        must not sign anyone in here."""
+        import httpx
+
+        metadata = await self.client.load_server_metadata()
+        client_id = self.oauth.client_id
+        async with httpx.AsyncClient(timeout=15) as http:
+            if endpoint := metadata.get("introspection_endpoint"):
+                answer = await http.post(
+                    endpoint,
+                    data={"token": access_token, "token_type_hint": "access_token"},
+                    auth=(str(client_id), str(self.oauth.client_secret)),
+                )
+                info = answer.json() if answer.status_code == 200 else {}
+                audiences = info.get("aud") or []
+                audiences = [audiences] if isinstance(audiences, str) else list(audiences)
+                return info.get("active") is True and (
+                    info.get("client_id") == client_id or client_id in audiences
+                )
+            if metadata.get("issuer") == GOOGLE_ISSUER:
+                answer = await http.get(GOOGLE_TOKENINFO, params={"access_token": access_token})
+                info = answer.json() if answer.status_code == 200 else {}
+                return client_id in (info.get("aud"), info.get("azp"))
+        logger.warning(
+            "mountui: %s offers no token introspection: its access tokens cannot sign in on P/mcp",
+            self.oauth.name,
+        )
+        return False
 
     async def refresh(self, token: dict[str, Any]) -> dict[str, Any]:
         """A new access token for the refresh token in `token`; raises when the provider refuses."""

@@ -112,3 +112,22 @@ def test_an_anonymous_browser_opening_mcp_is_told_to_sign_in(serve: Callable[...
     assert "Tools" not in page.text  # nothing about the app's tools before signing in
     signed_in = httpx.get(base + "/mcp", headers={"Accept": "text/html", **basic("alice", "wonderland-42")})
     assert signed_in.status_code == 200 and "<code>greet</code>" in signed_in.text
+
+
+def test_a_token_the_provider_issued_to_another_app_is_refused(
+    serve: Callable[..., str], oidc_provider: OIDCProvider
+) -> None:
+    # Any app of the same provider can get an access token for its user; only tokens issued to this app's
+    # own client sign in on its P/mcp (the provider's introspection says to whom).
+    apps = {}
+    for name in ("ours", "theirs"):
+        client_id, client_secret = f"mcp-{name}-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+        oauth = mountui.OAuth.oidc("Test ID", oidc_provider.metadata_url, client_id, client_secret)
+        base = serve(
+            oauth_demo().build_app(mcp_server=True, oauth=oauth, require_login=True, secret_key=SECRET)
+        )
+        oidc_provider.register_client(client_id, client_secret, [f"{base}/oauth/callback"])
+        apps[name] = base
+    theirs = oauth_access_token(apps["theirs"], "alice")
+    assert run(greet_as(apps["theirs"] + "/mcp", {"Authorization": f"Bearer {theirs}"})).startswith("Hello")
+    assert run(refusal(apps["ours"] + "/mcp", {"Authorization": f"Bearer {theirs}"}))[0] == 401

@@ -142,7 +142,8 @@ function configuration() {
     // Google puts the profile claims in the ID token itself; a conforming provider serves them at userinfo.
     conformIdTokenClaims: options.conformIdTokenClaims ?? true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    features: { devInteractions: { enabled: false } },
+    // Introspection: apps check that an access token an MCP client sends was issued to them.
+    features: { devInteractions: { enabled: false }, introspection: { enabled: true } },
     pkce: { required: () => true },
     ttl: {
       AccessToken: (_ctx, _token, client) => accessTokenTTL.get(client.clientId) ?? 3600,
