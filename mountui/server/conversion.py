@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
@@ -105,3 +106,26 @@ async def initial_values(components: list[Component]) -> dict[int, Any]:
 
     values = await asyncio.gather(*(one(c) for c in components))
     return {c.id: v for c, v in zip(components, values, strict=True)}
+
+
+async def postprocess(
+    dep: Dependency, result: Any, ctx: CallContext, threaded: bool
+) -> tuple[dict[int, Any], list[Any], int]:
+    """A result of the function as (State values of its outputs, wire values, their size in bytes)."""
+    outputs = dep.outputs
+    if not outputs:
+        return {}, [], 0
+    if len(outputs) == 1:
+        results = [result]
+    elif isinstance(result, (tuple, list)) and len(result) == len(outputs):
+        results = list(result)
+    else:
+        got = len(result) if isinstance(result, (tuple, list)) else 1
+        raise OutputError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
+
+    def convert() -> tuple[dict[int, Any], list[Any], int]:
+        state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
+        sized = [to_wire_sized(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
+        return state, [wire for wire, _ in sized], sum(size for _, size in sized)
+
+    return await anyio.to_thread.run_sync(convert) if threaded else convert()

@@ -18,18 +18,12 @@ import anyio.to_thread
 from mountui.blocks import Blocks
 from mountui.calling import iterate_results
 from mountui.components import Component
-from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
+from mountui.errors import CallError, Error, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.http.equal import constant_time_equal
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
-from mountui.server.conversion import (
-    CallContext,
-    initial_values,
-    strict_tuple,
-    to_wire_sized,
-    validate_values,
-)
+from mountui.server.conversion import CallContext, initial_values, postprocess, strict_tuple, validate_values
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
 from mountui.server.observer import CallObserver
@@ -144,12 +138,36 @@ class Pipeline:
             self.jobs.pop(job.event_id, None)
             await self.queue.release(ticket)
             raise
+        job.accepted = True
+        if job.cancel_asked is not None:  # cancelled (say, signed out) while it was being accepted
+            self._spawn(self._give_up(job, job.cancel_asked))
+        elif ticket.wait is None:
+            self._launch(job, values, caller)
+        else:
+            # A waiting call holds no task until its turn comes: it costs only what it must keep.
+            ticket.wait.add_done_callback(lambda fut: self._turn_came(fut, job, values, caller))
+        return job
+
+    def _launch(self, job: Job, values: list[Any], caller: Caller) -> None:
         job.task = asyncio.create_task(self._run(job, values, caller))
         self._running.add(job.task)
         job.task.add_done_callback(self._running.discard)
-        if job.cancel_asked is not None:  # cancelled (say, signed out) while it was being accepted
-            self.cancel(job, job.cancel_asked)
-        return job
+
+    def _turn_came(self, fut: asyncio.Future[None], job: Job, values: list[Any], caller: Caller) -> None:
+        if not fut.cancelled() and not job.closing and job.cancel_asked is None:
+            self._launch(job, values, caller)
+        # else it was given up meanwhile: `_give_up` hands the slot on
+
+    async def _give_up(self, job: Job, outcome: tuple[str, dict[str, Any]]) -> None:
+        """A call that never started: its place (or slot) goes back, and its stream ends with `outcome`."""
+        if job.ticket is not None:
+            await self.queue.release(job.ticket)
+        await self._finish(job, outcome)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
         if job.logged and not job.finished:
@@ -160,8 +178,7 @@ class Pipeline:
         assert ticket is not None
         outcome: tuple[str, dict[str, Any]]
         try:
-            if ticket.wait is not None:
-                await ticket.wait
+            if ticket.wait is not None:  # its turn came (`_turn_came`)
                 job.started_at = time.time()
                 self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
@@ -253,7 +270,7 @@ class Pipeline:
         outputs_state: dict[int, Any] = {}
         streams = dep.streams
         async for result in iterate_results(dep.spec, call_args):
-            outputs_state, wire_out, size = await self._postprocess(dep, result, ctx, threaded)
+            outputs_state, wire_out, size = await postprocess(dep, result, ctx, threaded)
             last = wire_out
             if streams:
                 # The log keeps about `event_log_max_bytes` of the largest outputs so far (a stalled reader
@@ -265,29 +282,6 @@ class Pipeline:
         if outputs_state:
             await self.tab_state.save(caller.tab_id, caller.username, outputs_state)
         return last
-
-    async def _postprocess(
-        self, dep: Dependency, result: Any, ctx: CallContext, threaded: bool
-    ) -> tuple[dict[int, Any], list[Any], int]:
-        outputs = dep.outputs
-        if not outputs:
-            return {}, [], 0
-        if len(outputs) == 1:
-            results = [result]
-        elif isinstance(result, (tuple, list)) and len(result) == len(outputs):
-            results = list(result)
-        else:
-            got = len(result) if isinstance(result, (tuple, list)) else 1
-            raise OutputError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
-
-        def convert() -> tuple[dict[int, Any], list[Any], int]:
-            state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
-            sized = [
-                to_wire_sized(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side
-            ]
-            return state, [wire for wire, _ in sized], sum(size for _, size in sized)
-
-        return await anyio.to_thread.run_sync(convert) if threaded else convert()
 
     # --- readers and cancellation ---
     async def find_job(self, event_id: str, username: str | None) -> Job | RemoteJob:
@@ -331,17 +325,18 @@ class Pipeline:
             if not job.is_done:
                 self.cluster.send("cancel", id=job.event_id)
             return
-        if job.task is None:
-            job.cancel_asked = outcome  # not started yet: `start` cancels it once its task exists
+        if job.task is None:  # still being accepted, or waiting for its turn
+            if job.cancel_asked is None and not job.closing:
+                job.cancel_asked = outcome
+                if job.accepted:
+                    self._spawn(self._give_up(job, outcome))
             return
         if job.task.done() or job.closing:
             return
         job.task.cancel()
         # The caller hears at once. Sync code in a worker thread cannot be interrupted: it keeps its
         # concurrency slot until it returns, but its results are no longer sent.
-        task = asyncio.ensure_future(self._finish(job, outcome))
-        self._finishing.add(task)
-        task.add_done_callback(self._finishing.discard)
+        self._spawn(self._finish(job, outcome))
 
     def end_login_sessions(self, login_session_ids: set[str]) -> None:
         """Signing out ends the calls (and so the open streams) of the ended sessions, on every worker."""
