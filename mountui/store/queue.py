@@ -26,7 +26,7 @@ ReapedCallback = Callable[[str, bool], None]
 class Ticket:
     """One call's place: running (`wait` is None) or in line (`wait` resolves when it may run)."""
 
-    __slots__ = ("gate", "holder", "limit", "position", "wait")
+    __slots__ = ("gate", "holder", "limit", "order", "position", "wait")
 
     def __init__(
         self,
@@ -37,6 +37,7 @@ class Ticket:
         limit: int | None = None,
     ) -> None:
         self.gate, self.holder, self.wait, self.position, self.limit = gate, holder, wait, position, limit
+        self.order = 0.0  # its number in a shared line (RedisQueue)
 
 
 def queue_full(max_waiting: int) -> CallError:

@@ -17,6 +17,7 @@ Times are Redis's own (`TIME`), so the clocks of the workers' machines do not ma
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
 # ARGV: prefix, gate, holder, limit ('' = none), max waiting, lease ms.
-# Returns 0 (holds a slot), -1 (the queue is full) or 1 + its place in line.
+# Returns {0} (holds a slot), {-1} (the queue is full), {-2} (released already: a late retry takes nothing)
+# or {1 + its place in line, its number in line} (the number orders a worker's own waiters as Redis does).
 _TAKE = (
     _NOW
     + """
@@ -45,18 +47,19 @@ local p, gate, holder = ARGV[1], ARGV[2], ARGV[3]
 local limit, maxw, lease = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local line, run, waiting = p .. 'line:' .. gate, p .. 'run:' .. gate, p .. 'waiting'
 local member = holder .. '|' .. gate
+if redis.call('EXISTS', p .. 'gone:' .. holder) == 1 then return {-2} end
 if redis.call('ZSCORE', run, holder) then
   redis.call('ZADD', run, now + lease, holder)
-  return 0
+  return {0}
 end
 local running = redis.call('ZCOUNT', run, now, '+inf')
 if not redis.call('ZSCORE', line, holder) then
   redis.call('SADD', p .. 'gates', gate)
   if limit == nil or (running < limit and redis.call('ZCARD', line) == 0) then
     redis.call('ZADD', run, now + lease, holder)
-    return 0
+    return {0}
   end
-  if redis.call('ZCOUNT', waiting, now, '+inf') >= maxw then return -1 end
+  if redis.call('ZCOUNT', waiting, now, '+inf') >= maxw then return {-1} end
   redis.call('ZADD', line, redis.call('INCR', p .. 'seq'), holder)
   redis.call('ZADD', waiting, now + lease, member)
 end
@@ -65,9 +68,9 @@ if limit == nil or rank < limit - running then
   redis.call('ZREM', line, holder)
   redis.call('ZREM', waiting, member)
   redis.call('ZADD', run, now + lease, holder)
-  return 0
+  return {0}
 end
-return rank + 1
+return {rank + 1, redis.call('ZSCORE', line, holder)}
 """
 )
 
@@ -148,6 +151,7 @@ return out
 )
 
 TOMBSTONE_TTL = 3600.0
+GONE = -2
 
 
 class RedisQueue(Queue):
@@ -168,6 +172,7 @@ class RedisQueue(Queue):
         self._maintainer: asyncio.Task[None] | None = None
         self._unsubscribe: Any = None
         self._wakers: set[asyncio.Task[None]] = set()
+        self._rewake: set[str] = set()
 
     def start(self) -> None:
         """Renew leases and take over those of lost workers from now on (the app's start-up calls this, so
@@ -185,21 +190,25 @@ class RedisQueue(Queue):
         except self.store.connection_errors as exc:
             raise StoreUnavailableError(str(exc)) from None
 
-    async def _try(self, gate: str, limit: int | None, holder: str) -> int:
+    async def _try(self, gate: str, limit: int | None, holder: str) -> tuple[int, float]:
+        """(0, 0) holds a slot, (-1, 0) full, (-2, 0) released already, (1 + place, number in line)."""
         lease_ms = max(1, int(self.lease * 1000))
         args = [gate, holder, "" if limit is None else limit, self.max_waiting, lease_ms]
-        return int(await self._call(self._take, args))
+        answer = await self._call(self._take, args)
+        return int(answer[0]), float(answer[1]) if len(answer) > 1 else 0.0
 
     async def reserve(self, gate: str, limit: int | None, holder: str) -> Ticket:
         self._start()
-        answer = await self._try(gate, limit, holder)
+        answer, number = await self._try(gate, limit, holder)
         if answer < 0:
             raise queue_full(self.max_waiting)
         if answer == 0:
             ticket = Ticket(gate, holder, None, 0)
         else:
             ticket = Ticket(gate, holder, asyncio.get_running_loop().create_future(), answer - 1, limit)
-            self._lines.setdefault(gate, []).append(ticket)
+            ticket.order = number
+            # In Redis's order, which answers coming back over several connections need not follow.
+            bisect.insort(self._lines.setdefault(gate, []), ticket, key=lambda t: t.order)
         self._held[holder] = ticket
         return ticket
 
@@ -219,36 +228,49 @@ class RedisQueue(Queue):
 
     # --- waking waiters ---
     def _on_wake(self, gate: Any) -> None:
-        if isinstance(gate, str) and self._lines.get(gate) and gate not in self._advancing:
-            self._advancing.add(gate)
-            task = asyncio.get_running_loop().create_task(self._advance(gate))
-            self._wakers.add(task)
-            task.add_done_callback(self._wakers.discard)
+        if not isinstance(gate, str) or not self._lines.get(gate):
+            return
+        if gate in self._advancing:
+            self._rewake.add(gate)  # a slot freed while we were asking: ask again when done
+            return
+        self._advancing.add(gate)
+        task = asyncio.get_running_loop().create_task(self._advance(gate))
+        self._wakers.add(task)
+        task.add_done_callback(self._wakers.discard)
 
     async def _advance(self, gate: str) -> None:
-        """Let this worker's first waiters of `gate` in while slots are free (in line order)."""
+        """Let this worker's first waiters of `gate` in while slots are free (in line order); again as long
+        as slots were announced free meanwhile, so no wake-up is lost."""
         self._advancing.add(gate)
         try:
-            line = self._lines.get(gate, [])
-            while line:
-                ticket = line[0]
-                if ticket.wait is None or ticket.wait.done():
-                    line.pop(0)
-                    continue
-                answer = await self._try(gate, ticket.limit, ticket.holder)
-                if ticket.wait.done():  # given up while we asked: release() frees what was taken
-                    continue
-                if answer != 0:
-                    ticket.position = max(answer - 1, 0)
-                    break
-                line.pop(0)
-                ticket.wait.set_result(None)
+            again = True
+            while again:
+                self._rewake.discard(gate)
+                await self._let_in(gate)
+                again = gate in self._rewake
         except StoreUnavailableError:
             pass  # tried again on the next renewal
         finally:
             self._advancing.discard(gate)
+            self._rewake.discard(gate)
             if gate in self._lines and not self._lines[gate]:
                 del self._lines[gate]
+
+    async def _let_in(self, gate: str) -> None:
+        line = self._lines.get(gate, [])
+        while line:
+            ticket = line[0]
+            if ticket.wait is None or ticket.wait.done():
+                line.pop(0)
+                continue
+            answer, _number = await self._try(gate, ticket.limit, ticket.holder)
+            if ticket.wait.done() or answer == GONE:  # given up meanwhile; release() freed what it held
+                continue
+            if answer != 0:
+                ticket.position = max(answer - 1, 0)
+                return
+            line.pop(0)
+            ticket.wait.set_result(None)
 
     # --- leases ---
     async def _maintain(self) -> None:

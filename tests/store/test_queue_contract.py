@@ -159,3 +159,31 @@ def test_redis_takes_over_the_calls_of_a_worker_that_stopped_renewing(redis_serv
         await live.release(late)
 
     run(body, dead_store, live_store, queues=[live])
+
+
+def test_many_waiters_on_two_workers_all_get_their_turn_promptly(make_store: Callable[[], Store]) -> None:
+    # Answers to concurrent requests come back over several connections in any order, and slots free while
+    # a worker is still letting its waiters in: no wake-up may be lost (each would cost a lease renewal).
+    a, b = make_store(), make_store()
+    # Leases far longer than the test: renewals never come to the rescue, only wake-ups let waiters in.
+    qa = a.queue(1000, lease=600)
+    qb = qa if a is b else b.queue(1000, lease=600)
+    inside = 0
+    most_inside = 0
+
+    async def call(queue: Queue, i: int) -> None:
+        nonlocal inside, most_inside
+        ticket = await queue.reserve("gen", 1, f"call-{i}:0")
+        if ticket.wait is not None:
+            await asyncio.wait_for(ticket.wait, 10)  # a lost wake-up leaves it waiting for good
+        inside += 1
+        most_inside = max(most_inside, inside)
+        await asyncio.sleep(0.001)
+        inside -= 1
+        await queue.release(ticket)
+
+    async def body() -> None:
+        await asyncio.gather(*(call(qa if i % 2 else qb, i) for i in range(80)))
+        assert most_inside == 1  # a limit of one, across both workers
+
+    run(body, a, b, queues=[qa, qb])
