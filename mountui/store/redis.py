@@ -40,6 +40,8 @@ import orjson
 from mountui.errors import MissingExtraError, MountUIError, StoreUnavailableError
 from mountui.store.base import LogRead, Store
 from mountui.store.queue import Queue
+from mountui.store.redis_logs import LogWatcher
+from mountui.store.redis_scripts import HIT_WINDOWS, INCR, LOG_APPEND, LOG_CLOSE, SET_ADD
 from mountui.store.redis_signals import RedisSignals
 
 logger = logging.getLogger("mountui.store")
@@ -48,81 +50,6 @@ INSTALL_HINT = "RedisStore needs redis-py: pip install 'mountui[redis]'"
 
 _PICKLED = b"\x01"  # JSON never starts with this byte
 _TAG_SIZE = 32
-
-# INCR, and an expiry only when this call created the counter (atomic: one script).
-_INCR = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-
-# Moving windows: per window a list of the times (Redis's clock, in microseconds) of its last `limit` hits,
-# newest first. A hit fits when, in every window, the hit `limit` back is older than the window; then it is
-# added to all of them, else to none. KEYS: one list per window. ARGV: limit and length (us) of each window.
-# Returns 0, or the microseconds until the hit would fit.
-_HIT_WINDOWS = """
-local t = redis.call('TIME')
-local stamp = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
-local now = tonumber(stamp)
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local oldest = redis.call('LINDEX', key, tonumber(ARGV[2 * i - 1]) - 1)
-  if oldest then
-    local left = tonumber(oldest) + tonumber(ARGV[2 * i]) - now
-    if left > wait then wait = left end
-  end
-end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('LPUSH', key, stamp)
-  redis.call('LTRIM', key, 0, tonumber(ARGV[2 * i - 1]) - 1)
-  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i]) / 1000))
-end
-return 0
-"""
-
-# SADD; a ttl sets the expiry of a new set and may lengthen, never shorten, that of an existing one.
-_SET_ADD = """
-local new = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('SADD', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then
-  local ms = tonumber(ARGV[2])
-  local left = redis.call('PTTL', KEYS[1])
-  if new or (left >= 0 and left < ms) then redis.call('PEXPIRE', KEYS[1], ms) end
-end
-return 1
-"""
-
-# A log is a stream; item i has the id (i+1)-0 and the close marker the id n-1 (n = items so far), so the
-# count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log,
-# how many items to keep (empty: all).
-_LOG_APPEND = """
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local n = 0
-if #last > 0 then n = tonumber(string.match(last[1][1], '^(%d+)')) end
-if ARGV[3] ~= '' then
-  redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], (n + 1) .. '-0', 'v', ARGV[1])
-else
-  redis.call('XADD', KEYS[1], (n + 1) .. '-0', 'v', ARGV[1])
-end
-if redis.call('EXISTS', KEYS[2]) == 0 and ARGV[2] ~= '' then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return n
-"""
-
-# KEYS: stream, closed flag. ARGV: retention in ms. Unknown logs stay unknown.
-_LOG_CLOSE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-  local n = tonumber(string.match(last[1][1], '^(%d+)'))
-  redis.call('XADD', KEYS[1], n .. '-1', 'c', '1')
-end
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
 
 
 class UntrustedValueError(MountUIError, ValueError):
@@ -180,6 +107,7 @@ class RedisStore(Store):
         namespace: str = "mountui",
         signing_key: bytes | str | None = None,
         open_log_ttl: float | None = 24 * 3600,
+        max_connections: int = 64,
     ) -> None:
         try:
             import redis.asyncio as redis_asyncio
@@ -201,13 +129,35 @@ class RedisStore(Store):
             if not signing_key
             else hmac.new(signing_key, b"mountui.store.pickle.v1", hashlib.sha256).digest()
         )
-        self._client = redis_asyncio.Redis.from_url(url, socket_connect_timeout=5)
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
+
+        # Commands share a pool that waits for a free connection rather than fail when all are busy; a
+        # connection Redis dropped (a restart) is found out and replaced on the next command, with retries.
+        pool = redis_asyncio.BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=10,
+            socket_connect_timeout=5,
+            socket_timeout=10,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+        )
+        self._client = redis_asyncio.Redis(connection_pool=pool)
+        # Waiting for new events of every open stream: one dedicated connection, blocking without timeout.
+        self._logs = LogWatcher(
+            lambda: redis_asyncio.Redis.from_url(
+                url, socket_connect_timeout=5, socket_timeout=None, single_connection_client=True
+            ),
+            self._client,
+            self.connection_errors,
+        )
         self._signals = RedisSignals(self._client, f"{namespace}:ch:*", self.connection_errors)
-        self._incr = self._client.register_script(_INCR)
-        self._set_add = self._client.register_script(_SET_ADD)
-        self._hit_windows = self._client.register_script(_HIT_WINDOWS)
-        self._log_append = self._client.register_script(_LOG_APPEND)
-        self._log_close = self._client.register_script(_LOG_CLOSE)
+        self._incr = self._client.register_script(INCR)
+        self._set_add = self._client.register_script(SET_ADD)
+        self._hit_windows = self._client.register_script(HIT_WINDOWS)
+        self._log_append = self._client.register_script(LOG_APPEND)
+        self._log_close = self._client.register_script(LOG_CLOSE)
 
     def __repr__(self) -> str:
         return f"RedisStore(namespace={self.namespace!r})"  # no URL: it may hold a password
@@ -354,8 +304,8 @@ class RedisStore(Store):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return read
-            # Blocks until anything (an item or the close marker) is added after what the snapshot saw.
-            await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
+            # Until anything (an item or the close marker) is added after what the snapshot saw.
+            await self._logs.wait(stream.encode(), last_id, remaining)
 
     # --- signals: pub/sub on one connection per process, listening to every channel of the namespace ---
     @property
@@ -381,6 +331,7 @@ class RedisStore(Store):
 
     async def close(self) -> None:
         await self._signals.close()
+        await self._logs.close()
         closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
         await closer()
 

@@ -181,3 +181,30 @@ def test_two_workers_share_sign_ins_and_state(redis_server: str, serve: Callable
         assert on_b.get(f"{b}/logout").status_code == 303
         refused = httpx.post(f"{a}/api/greet", json={"data": ["Bob"]}, cookies=cookies)
         assert refused.status_code == 401, refused.text
+
+
+def test_many_waiting_readers_share_one_connection(redis_server: str) -> None:
+    # Each open event stream waits for its call's next event; a worker may hold thousands. They wait through
+    # one blocking XREAD, so far more readers than the pool has connections are all served, none refused.
+    async def main() -> None:
+        store = RedisStore(redis_server, signing_key=KEY, max_connections=4)
+        try:
+            for i in range(150):
+                await store.log_append(f"call-{i}", ("started", {}))
+            readers = [asyncio.ensure_future(store.log_read(f"call-{i}", 0, timeout=20)) for i in range(150)]
+            await asyncio.sleep(0.5)
+            assert not any(r.done() for r in readers)  # all waiting: nothing new yet
+            for i in range(150):
+                await store.log_append(f"call-{i}", ("output", {"data": [i]}))
+            reads = await asyncio.wait_for(asyncio.gather(*readers), 10)
+            assert [r.items for r in reads] == [[["output", {"data": [i]}]] for i in range(150)]
+            # A reader that starts after the others waits too, and is woken by its own log alone.
+            late = asyncio.ensure_future(store.log_read("call-7", 1, timeout=20))
+            await asyncio.sleep(0.2)
+            assert not late.done()
+            await store.log_close("call-7", retention=60)
+            assert (await asyncio.wait_for(late, 5)).closed
+        finally:
+            await store.close()
+
+    asyncio.run(main())
