@@ -1,0 +1,66 @@
+"""Fixtures of the scale-out tests: one Redis and one cluster of uvicorn processes behind nginx, per module.
+
+A test module sets, if it wants other than the defaults::
+
+    CLUSTER_SIZE = 3          # uvicorn processes
+    LEASE = 1.5               # worker_lease, seconds
+    REDIS_APPENDONLY = False  # True: Redis keeps its data across `scale_redis.restart()`
+
+Starting the processes takes a few seconds, so they are shared by the tests of a module; a test that kills a
+worker starts it again (`cluster.respawn`). When a test fails, the workers' and nginx's logs are added to
+its report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from scale_cluster import Cluster
+from support.nginx import NGINX_PATH
+from support.programs import require_program
+from support.redis import REDIS_SERVER, RedisProcess
+
+
+@pytest.fixture(scope="module")
+def scale_redis(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RedisProcess]:
+    executable = require_program(REDIS_SERVER, "/usr/bin/redis-server", apt_package="redis-server")
+    process = RedisProcess(
+        workdir=tmp_path_factory.mktemp("scale-redis"),
+        executable=executable,
+        appendonly=getattr(request.module, "REDIS_APPENDONLY", False),
+    )
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, scale_redis: RedisProcess
+) -> Iterator[Cluster]:
+    nginx = require_program("nginx", NGINX_PATH, apt_package="nginx")
+    deployment = Cluster(
+        workdir=tmp_path_factory.mktemp("scale"),
+        redis_url=scale_redis.url,
+        size=getattr(request.module, "CLUSTER_SIZE", 3),
+        lease=getattr(request.module, "LEASE", 1.5),
+        nginx=nginx,
+    )
+    try:
+        yield deployment.start()
+    finally:
+        deployment.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    report = yield
+    deployment = getattr(item, "funcargs", {}).get("cluster")
+    if report.failed and isinstance(deployment, Cluster):
+        report.sections.append(("scale-out cluster logs", deployment.logs()))
+    return report
