@@ -5,6 +5,7 @@ If these fail, the other tests of tests/scale prove nothing about several worker
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import httpx
@@ -26,7 +27,7 @@ def test_nginx_round_robin_alternates_between_every_worker(cluster: Cluster) -> 
         served = [worker_pid(client.get(f"{cluster.proxy}/whoami")) for _ in range(3 * CLUSTER_SIZE)]
     assert set(served) == {w.pid for w in cluster.workers}
     # No stickiness: one client on one keep-alive connection still lands on another worker each time.
-    assert all(a != b for a, b in zip(served, served[1:], strict=False)), served
+    assert all(a != b for a, b in itertools.pairwise(served)), served
     assert all(served.count(pid) == 3 for pid in set(served)), served
 
 
@@ -42,5 +43,5 @@ def test_nginx_passes_each_event_of_a_stream_as_it_comes(cluster: Cluster, clien
                 arrivals.append(time.monotonic() - started)
     assert len(arrivals) == 4
     assert arrivals[0] < 1.0, arrivals
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert all(gap > 0.3 for gap in gaps), arrivals
