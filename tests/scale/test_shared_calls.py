@@ -1,0 +1,126 @@
+"""Calls span the workers: a call started on one worker is followed, resumed and cancelled on others; files
+go up on one and come down from another; limits and queue positions hold for the whole cluster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+
+import httpx
+from scale_cluster import Cluster, call, event_number, open_stream, sign_in, worker_pid
+
+CLUSTER_SIZE = 3
+
+
+def test_started_on_a_resumed_on_b_cancelled_on_c(cluster: Cluster, clients) -> None:
+    a, b, c = cluster.workers
+    alice, bob = clients(), clients()
+    sign_in(alice, a.ui)
+    sign_in(bob, a.ui, "bob")
+    with open_stream(alice, f"{a.ui}/api/slow", [60, 0.15]) as first:
+        event_id = first.next()["data"]["event_id"]
+        first.until("output")
+        last = first.until("output")
+    # The connection to A is gone (a phone switching networks); the page resumes wherever nginx sends it.
+    resume_url = f"{b.ui}/api/events/{event_id}"
+    assert bob.get(resume_url, headers={"Last-Event-ID": last["id"]}).status_code == 403
+    with open_stream(alice, resume_url, method="GET", headers={"Last-Event-ID": last["id"]}) as resumed:
+        assert resumed.worker == b.pid
+        following = resumed.next()
+        assert event_number(following) == event_number(last) + 1, (last, following)
+        step_before = int(last["data"]["data"][0].split()[2].split("/")[0])
+        output = resumed.until("output")
+        assert int(output["data"]["data"][0].split()[2].split("/")[0]) > step_before
+        # Nothing was lost or repeated between the two connections.
+        numbers = [event_number(e) for e in first.seen + resumed.seen]
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), numbers
+        # Cancelled from a third worker: the stream on B ends at once with `cancelled`.
+        assert bob.delete(f"{c.ui}/api/events/{event_id}").status_code == 403
+        cancelled = alice.delete(f"{c.ui}/api/events/{event_id}")
+        assert cancelled.status_code == 200, cancelled.text
+        end = resumed.until("error", "complete")
+    assert end["event"] == "error" and end["data"]["code"] == "cancelled", resumed.seen[-3:]
+
+
+def test_upload_on_a_used_in_a_call_on_b_downloaded_from_c(cluster: Cluster, clients) -> None:
+    a, b, c = cluster.workers
+    alice, bob = clients(), clients()
+    sign_in(alice, a.ui)
+    sign_in(bob, a.ui, "bob")
+    uploaded = alice.post(f"{a.ui}/upload", files={"files": ("note.txt", b"hello from the scale-out test")})
+    assert uploaded.status_code == 200, uploaded.text
+    ref = uploaded.json()["files"][0]
+    answer = call(alice, b.ui, "shout", [{"id": ref["id"]}])
+    assert answer.status_code == 200, answer.text
+    produced, ran_on = answer.json()["data"]
+    assert produced["name"] == "shouted.txt"
+    download = alice.get(f"{c.ui}/file/{produced['id']}")
+    assert download.status_code == 200, download.text
+    assert download.content == b"HELLO FROM THE SCALE-OUT TEST"
+    # The upload itself is there on C too, and only for its owner.
+    assert alice.get(f"{c.ui}/file/{ref['id']}").content == b"hello from the scale-out test"
+    assert bob.get(f"{c.ui}/file/{produced['id']}").status_code in (403, 404)
+    assert int(ran_on) in {w.pid for w in cluster.workers}
+
+
+def test_concurrency_limit_one_holds_across_all_workers(cluster: Cluster, clients) -> None:
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    tags = [f"limit-{i}" for i in range(2 * CLUSTER_SIZE)]
+    answers: dict[str, httpx.Response] = {}
+
+    def submit(i: int, tag: str) -> None:
+        worker = cluster.workers[i % CLUSTER_SIZE]
+        with httpx.Client(cookies=alice.cookies, timeout=30) as client:
+            answers[tag] = call(client, worker.ui, "exclusive", [tag, False])
+
+    threads = [threading.Thread(target=submit, args=(i, tag)) for i, tag in enumerate(tags)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(40)
+    assert {tag: r.status_code for tag, r in answers.items()} == dict.fromkeys(tags, 200)
+    assert {worker_pid(r) for r in answers.values()} == {w.pid for w in cluster.workers}
+    runs = [row for row in cluster.runs() if row[1] in tags]
+    starts = {tag: at for kind, tag, _, at in runs if kind == "start"}
+    ends = {tag: at for kind, tag, _, at in runs if kind == "end"}
+    assert set(starts) == set(ends) == set(tags)
+    ordered = sorted(tags, key=starts.__getitem__)
+    for before, after in itertools.pairwise(ordered):
+        assert starts[after] >= ends[before], f"{after} started before {before} ended: {runs}"
+
+
+def test_queue_positions_count_calls_waiting_on_every_worker(cluster: Cluster, clients) -> None:
+    release = cluster.shared_dir / "release"
+    release.unlink(missing_ok=True)
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    with contextlib.ExitStack() as streams:
+        try:
+            blocker = streams.enter_context(
+                open_stream(alice, f"{cluster.workers[0].ui}/api/exclusive", ["blocker", True])
+            )
+            blocker.until("started")
+            waiting = []
+            for i in range(2 * CLUSTER_SIZE):
+                worker = cluster.workers[(i + 1) % CLUSTER_SIZE]
+                stream = streams.enter_context(
+                    open_stream(alice, f"{worker.ui}/api/exclusive", [f"queued-{i}", True])
+                )
+                first = stream.next()
+                assert first["event"] == "queued", first
+                waiting.append((first["data"]["position"], f"queued-{i}", stream))
+            # One queue for the whole cluster: positions 0, 1, 2, ... in the order the calls came.
+            assert [position for position, _, _ in waiting] == list(range(len(waiting)))
+        finally:
+            release.touch()
+        assert blocker.until("complete", "error")["event"] == "complete"
+        for _, tag, stream in waiting:
+            end = stream.until("complete", "error")
+            assert end["event"] == "complete" and end["data"]["data"][0].endswith(tag), end
+    release.unlink()
+    started = [tag for kind, tag, _, _ in sorted(cluster.runs(), key=lambda r: r[3]) if kind == "start"]
+    queued_order = [tag for tag in started if tag.startswith("queued-")]
+    assert queued_order == [tag for _, tag, _ in waiting], "calls did not run in the order of their positions"
