@@ -37,6 +37,20 @@ class CallError(MountUIError):
         self.headers = headers or {}
 
 
+class StoreUnavailableError(CallError):
+    """The shared store (Redis) cannot be reached: the request gets 503 and may be tried again soon.
+
+    Never read as "not signed in": a signed-in user whose session cannot be checked is told to retry.
+    """
+
+    RETRY_AFTER = 2
+
+    def __init__(self, detail: str = "") -> None:
+        message = f"the app's shared store cannot be reached; try again in {self.RETRY_AFTER} s"
+        super().__init__(503, "store_unavailable", message, {"Retry-After": str(self.RETRY_AFTER)})
+        self.detail = detail
+
+
 class OutputError(MountUIError, TypeError):
     """A function returned a value one of its output components cannot show; the message names both."""
 

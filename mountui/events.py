@@ -32,6 +32,9 @@ class Dependency:
     concurrency_limit: ConcurrencyLimit = "default"
     concurrency_id: str | None = None
     description: str | None = None
+    # With a shared store: a call whose worker died is run once more on another worker (only for
+    # functions that may safely run twice); otherwise its stream ends with a `worker_lost` error.
+    retry_on_worker_loss: bool = False
 
     @property
     def wire_inputs(self) -> list[Component]:
@@ -88,6 +91,7 @@ def add_dependency(
     concurrency_limit: ConcurrencyLimit = "default",
     concurrency_id: str | None = None,
     api_description: str | None = None,
+    retry_on_worker_loss: bool = False,
 ) -> Dependency:
     from mountui.components.base import Component
 
@@ -137,6 +141,7 @@ def add_dependency(
         concurrency_limit=concurrency_limit,
         concurrency_id=concurrency_id,
         description=api_description,
+        retry_on_worker_loss=bool(retry_on_worker_loss),
     )
     blocks.dependencies.append(dep)
     return dep

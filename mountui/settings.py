@@ -48,6 +48,7 @@ class Settings(BaseModel):
     heartbeat_interval: float = Field(default=15, gt=0)
     event_log_max_events: int = Field(default=100, ge=2)
     shutdown_grace: float = Field(default=5, ge=0)
+    worker_lease: float = Field(default=10, gt=0)
 
     # Presentation.
     show_error: bool = False
@@ -60,7 +61,8 @@ class Settings(BaseModel):
     public_url: str | None = None
     trusted_proxies: Sequence[str] = ("127.0.0.1", "::1")
     allowed_origins: Sequence[str] = ()
-    store: Any = None
+    store: Any = Field(default=None, validate_default=True)  # MOUNTUI_STORE when not given
+    file_dir: str | Path | None = None
 
     @field_validator("favicon_path")
     @classmethod
@@ -71,6 +73,42 @@ class Settings(BaseModel):
         if not path.is_file():
             raise ValueError(f"no file at {str(path)!r}")
         return path
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store(cls, value: Any) -> Any:
+        from mountui.store import Store
+
+        value = value if value is not None else os.environ.get("MOUNTUI_STORE") or None
+        if value is None or isinstance(value, Store):
+            return value
+        if isinstance(value, str):
+            scheme = urlsplit(value).scheme
+            if value == "memory":
+                from mountui.store import MemoryStore
+
+                return MemoryStore()
+            if scheme in ("redis", "rediss", "unix"):
+                from mountui.store.redis import RedisStore
+
+                return RedisStore(value)
+            raise ValueError(
+                f"{value!r} is not a store: use 'memory', a Redis URL such as 'redis://host:6379/0' "
+                "(MOUNTUI_STORE takes the same), or a mountui.store.Store object"
+            )
+        raise ValueError(
+            f"store takes 'memory', a Redis URL or a mountui.store.Store object, not {type(value).__name__}"
+        )
+
+    @field_validator("file_dir")
+    @classmethod
+    def _file_dir(cls, value: str | Path | None) -> Path | None:
+        if value is None:
+            return None
+        path = Path(value)
+        if not path.is_dir():
+            raise ValueError(f"no directory at {str(path)!r} (create it, shared by every worker)")
+        return path.resolve()
 
     @field_validator("root_path")
     @classmethod

@@ -43,4 +43,6 @@ STATUS_BY_CODE = {
     "app_error": 500,
     "internal_error": 500,
     "shutting_down": 503,
+    "store_unavailable": 503,
+    "worker_lost": 503,
 }

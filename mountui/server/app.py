@@ -21,6 +21,7 @@ from mountui.auth.sessions import SessionManager, resolve_secret_keys
 from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component
+from mountui.errors import ConfigError
 from mountui.http.edge import Edge
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
@@ -63,7 +64,17 @@ class UIApp:
         self.store: Store = settings.store or (MemoryStore(clock=clock) if clock else MemoryStore())
         if keys := settings.secret_keys():
             self.store.use_app_secret(keys[-1])
-        self.files = FileStore(settings.file_ttl, [Path(p) for p in settings.allowed_paths])
+        elif self.store.shared:
+            raise ConfigError(
+                f"a shared store ({self.store!r}) needs secret_key= (or MOUNTUI_SECRET_KEY), the same on "
+                "every worker: sign-in cookies and tab ids must verify on whichever worker a request reaches"
+            )
+        self.files = FileStore(
+            settings.file_ttl,
+            [Path(p) for p in settings.allowed_paths],
+            directory=settings.file_dir,
+            store=self.store if self.store.shared else None,
+        )
         self.pipeline = Pipeline(blocks, settings, self.store, self.files)
         self.assets = StaticAssets()
         self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
@@ -152,6 +163,7 @@ class UIApp:
             return
         self._started = True
         self.pipeline.closing = False  # an app started again after a shutdown takes calls again
+        self.pipeline.cluster.start()
         for source in self.sources:
             await source.startup()
         if not self._hearing_signals:  # once per app: a lifespan started again must not chain twice

@@ -1,4 +1,12 @@
-"""Files by opaque id: uploads and files functions return, on local disk, never by a client's path."""
+"""Files by opaque id: uploads and files functions return, on disk, never by a client's path.
+
+One worker: files live in a private temporary directory, removed at shutdown. Several workers (a shared
+store): their bytes go into `file_dir`, a directory every worker mounts (a shared volume, NFS), and their
+records (name, type, owner, expiry) into the store, so any worker serves any file. Expiry is wall-clock time
+(the same on every machine); each worker deletes only the files it wrote, and at start sweeps folders
+older than `file_ttl` (expired for everyone: left by a worker that died). Object storage: mount the bucket
+as `file_dir` (s3fs, gcsfuse) or keep `file_dir` on a shared volume; the records are what make it shared.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +19,16 @@ import shutil
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import anyio.from_thread
+
 from mountui.errors import CallError
 from mountui.filenames import safe_file_name
+from mountui.store.base import Store
 
 logger = logging.getLogger("mountui")
 
@@ -31,6 +42,31 @@ class StoredFile:
     mime_type: str
     owner: str | None
     expires: float
+
+    def record(self, root: Path) -> dict[str, Any]:
+        return {
+            "path": str(self.path.relative_to(root)),
+            "name": self.name,
+            "size": self.size,
+            "mime_type": self.mime_type,
+            "owner": self.owner,
+            "expires": self.expires,
+        }
+
+    @classmethod
+    def from_record(cls, file_id: str, root: Path, record: dict[str, Any]) -> StoredFile | None:
+        path = (root / record["path"]).resolve()
+        if not path.is_relative_to(root) or path.relative_to(root).parts[0] != file_id:
+            return None  # a record naming a path outside its own folder is not believed
+        return cls(
+            file_id,
+            path,
+            record["name"],
+            record["size"],
+            record["mime_type"],
+            record["owner"],
+            record["expires"],
+        )
 
     def wire(self, base_url: str) -> dict[str, Any]:
         return {
@@ -63,10 +99,19 @@ def served_type(mime_type: str) -> str:
 
 
 class FileStore:
-    """Each file lives in its own random folder under a private temporary directory."""
+    """Each file lives in its own random folder under the app's file directory."""
 
-    def __init__(self, ttl: float, allowed_paths: list[Path] | None = None) -> None:
+    def __init__(
+        self,
+        ttl: float,
+        allowed_paths: list[Path] | None = None,
+        *,
+        directory: Path | None = None,
+        store: Store | None = None,
+    ) -> None:
         self.ttl = ttl
+        self.directory = directory  # shared by the workers; None: a private temporary directory
+        self.store = store  # where the records go when several workers serve the files
         # A path a function returns is served only from these folders (and its subfolders), so a function
         # that echoes client text into a file output cannot be turned into a reader of /etc.
         # The working directory is not among them: it holds the app's source, `.env` and its secrets.
@@ -79,11 +124,31 @@ class FileStore:
     @property
     def root(self) -> Path:
         if self._root is None:
-            self._root = Path(tempfile.mkdtemp(prefix="mountui-"))
+            if self.directory is not None:
+                self._root = self.directory
+                self._sweep_abandoned()
+            else:
+                self._root = Path(tempfile.mkdtemp(prefix="mountui-")).resolve()
         return self._root
 
+    def _sweep_abandoned(self) -> None:
+        """Folders in the shared directory older than `file_ttl` are expired for every worker: remove them."""
+        assert self._root is not None
+        cutoff = time.time() - self.ttl - 60
+        for folder in self._root.iterdir():
+            try:
+                if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
+
+    @staticmethod
+    def _shared(call: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        """Run a store call from a worker thread (file I/O runs in one)."""
+        return anyio.from_thread.run(call, *args)
+
     def _expire(self) -> None:
-        now = time.monotonic()
+        now = time.time()
         while self._files:
             first = next(iter(self._files.values()))
             if first.expires > now:
@@ -109,8 +174,10 @@ class FileStore:
             size=path.stat().st_size,
             mime_type=mime or mimetypes.guess_type(name)[0] or OPAQUE_TYPE,
             owner=owner,
-            expires=time.monotonic() + self.ttl,
+            expires=time.time() + self.ttl,
         )
+        if self.store is not None:
+            self._shared(self.store.set, f"file:{file_id}", stored.record(self.root), self.ttl)
         self._files[file_id] = stored
         self.total_size += stored.size
         return stored
@@ -190,8 +257,28 @@ class FileStore:
         return stored if stored is not None and stored.path.resolve() == resolved else None
 
     def get(self, file_id: str, owner: str | None) -> StoredFile:
+        """A file by id for `owner` (from a worker thread when the store is shared)."""
         stored = self._files.get(file_id)
-        if stored is None or stored.expires <= time.monotonic():
+        if stored is None and self.store is not None:
+            stored = self._from_record(file_id, self._shared(self.store.get, f"file:{file_id}"))
+        return self._check(stored, owner)
+
+    async def fetch(self, file_id: str, owner: str | None) -> StoredFile:
+        """`get` for the event loop."""
+        stored = self._files.get(file_id)
+        if stored is None and self.store is not None:
+            stored = self._from_record(file_id, await self.store.get(f"file:{file_id}"))
+        return self._check(stored, owner)
+
+    def _from_record(self, file_id: str, record: Any) -> StoredFile | None:
+        if not isinstance(record, dict):
+            return None
+        stored = StoredFile.from_record(file_id, self.root, record)
+        return stored if stored is not None and stored.path.is_file() else None
+
+    @staticmethod
+    def _check(stored: StoredFile | None, owner: str | None) -> StoredFile:
+        if stored is None or stored.expires <= time.time():
             raise CallError(404, "not_found", "no such file (it may have expired)")
         if not secrets.compare_digest(stored.owner or "", owner or ""):
             raise CallError(403, "forbidden", "this file belongs to another user")
@@ -202,8 +289,9 @@ class FileStore:
         return self.total_size + size <= limit
 
     def close(self) -> None:
+        if self.directory is None and self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)  # a private directory goes with its worker
+        # In a shared directory, this worker's files stay until they expire: another worker may serve them.
         self._files.clear()
         self.total_size = 0
-        if self._root is not None:
-            shutil.rmtree(self._root, ignore_errors=True)
-            self._root = None
+        self._root = None

@@ -16,8 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mountui.auth.csrf import from_other_site
 from mountui.auth.identity import ANONYMOUS, Identity, IdentitySource
+from mountui.errors import StoreUnavailableError
 from mountui.http.proxy import ForwardedHeaders
-from mountui.http.responses import NO_STORE, error_response
+from mountui.http.responses import NO_STORE, call_error_response, error_response
 from mountui.http.urls import route_path
 from mountui.server.page import SECURITY_HEADERS
 
@@ -86,7 +87,11 @@ class Guard:
         scope["mountui.settings"] = self.settings
         path = route_path(scope)
         public = self.authenticator.is_public(path)
-        identity = await self._identify(scope, receive, path, public)
+        try:
+            identity = await self._identify(scope, receive, path, public)
+        except StoreUnavailableError as exc:
+            await call_error_response(exc)(scope, receive, send)
+            return
         if identity is None:
             response = error_response(403, "cross_site", "requests from other sites are refused")
             await response(scope, receive, send)
@@ -117,6 +122,8 @@ class Guard:
             return None
         try:
             return await self.authenticator.identify(request)  # type: ignore[arg-type]
+        except StoreUnavailableError:
+            raise  # "cannot tell right now" (503), never "not signed in"
         except Exception:
             # An identity source that raises denies; it never lets the caller through.
             logger.exception("mountui: identifying the caller failed; refusing the request")

@@ -8,7 +8,7 @@ from typing import Any
 
 from mountui.events import Dependency
 from mountui.server.progress import ProgressRelay
-from mountui.server.queue import ConcurrencyGate
+from mountui.store.queue import Ticket
 
 
 @dataclass(slots=True)
@@ -31,8 +31,7 @@ class Job:
     owner: str | None
     done: asyncio.Future[tuple[str, dict[str, Any]]]
     task: asyncio.Task[None] | None = None
-    gate: ConcurrencyGate | None = None
-    wait: asyncio.Future[None] | None = None
+    ticket: Ticket | None = None  # its slot or place in the queue
     readers: int = 0
     cancel_timer: asyncio.TimerHandle | None = None
     progress: ProgressRelay | None = None
@@ -42,11 +41,39 @@ class Job:
     finished: bool = False
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
     logged: bool = True
+    attempt: int = 0  # 1 when run again after the worker running it was lost
+    queued_at: float = 0.0  # wall-clock times
+    started_at: float | None = None
+
+    @property
+    def holder(self) -> str:
+        """Its name in the queue: one per attempt, so a lost attempt cannot free the slot of the next."""
+        return f"{self.event_id}:{self.attempt}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done.done()
+
+
+@dataclass(eq=False, slots=True)
+class RemoteJob:
+    """A call that another worker runs, as its record in the shared store shows it."""
+
+    event_id: str
+    owner: str | None
+    is_done: bool
 
 
 CANCELLED = ("error", {"code": "cancelled", "message": "the call was cancelled"})
 # A hint, in seconds, for callers to try again (on another worker, or when this one is back).
 RETRY_AFTER = 2
+WORKER_LOST = (
+    "error",
+    {
+        "code": "worker_lost",
+        "message": "the server process running this call stopped before it finished; start it again",
+    },
+)
 SHUTTING_DOWN = (
     "error",
     {

@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections import deque
 from typing import Any
 
 import anyio.to_thread
-import orjson
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from mountui.blocks import Blocks
 from mountui.calling import call_callback, iterate_results
@@ -22,49 +22,16 @@ from mountui.components import Component
 from mountui.errors import CallError, Error, OutputError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
+from mountui.server.cluster import Cluster
+from mountui.server.conversion import CallContext, strict_tuple, to_wire
 from mountui.server.files import FileStore
-from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, Caller, Job
+from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
 from mountui.server.progress import ProgressRelay
-from mountui.server.queue import EventQueue
 from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
 
 logger = logging.getLogger("mountui")
-
-
-class CallContext:
-    """What components may ask of the server while converting one call's values."""
-
-    def __init__(self, files: FileStore, owner: str | None, base_path: str) -> None:
-        self.files, self.owner, self.base_path = files, owner, base_path
-
-    def file_input(self, ref: dict[str, Any]) -> Any:
-        return self.files.get(str(ref["id"]), self.owner)
-
-    def file_output(self, value: Any, name: str | None = None) -> dict[str, Any]:
-        return self.files.add_output(value, self.owner, name).wire(self.base_path)
-
-
-def _strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
-    types = tuple(c.type_annotation() for c in dep.wire_inputs)
-    return TypeAdapter(tuple[types] if types else tuple[()], config=ConfigDict(strict=True))  # type: ignore[valid-type]
-
-
-def _to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
-    """One output value on the wire, or an OutputError naming the output: here, inside the call's error
-    handling, so a value that cannot be sent ends the call with an error event, never a cut response."""
-    try:
-        wire = component.postprocess(value, ctx)
-        orjson.dumps(wire, option=orjson.OPT_SERIALIZE_NUMPY)
-    except (CallError, OutputError):
-        raise
-    except Exception as exc:
-        raise OutputError(
-            f"output {component.api_label()!r} ({type(component).__name__}) cannot show the "
-            f"{type(value).__name__} the function returned: {exc}"
-        ) from exc
-    return wire
 
 
 class Pipeline:
@@ -73,9 +40,9 @@ class Pipeline:
         self.store = store
         self.files = files
         self.tab_state = TabState(store, settings.state_max_size, settings.state_ttl)
-        self.queue = EventQueue(settings.max_queue_size)
+        self.queue = store.queue(settings.max_queue_size, settings.worker_lease)
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
-        self._validators = {d.endpoint: _strict_tuple(d) for d in blocks.dependencies}
+        self._validators = {d.endpoint: strict_tuple(d) for d in blocks.dependencies}
         self._has_files = {
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
@@ -87,6 +54,7 @@ class Pipeline:
         # order (one retention for all), so a queue and one timer for its head forget them: no timer per call.
         self._retired: deque[tuple[float, str]] = deque()
         self._retire_timer: asyncio.TimerHandle | None = None
+        self.cluster = Cluster(self)  # with a shared store: records, signals, lost workers
 
     # --- the edge: look up and validate ---
     def endpoint(self, name: str) -> Dependency:
@@ -126,7 +94,7 @@ class Pipeline:
 
         async def one(component: Component) -> Any:
             try:
-                return _to_wire(component, await call_callback(component.value), None)
+                return to_wire(component, await call_callback(component.value), None)
             except Exception:
                 logger.exception("mountui: the default value of %s raised", component.api_label())
                 return None
@@ -135,7 +103,16 @@ class Pipeline:
         return {c.id: v for c, v in zip(components, values, strict=True)}
 
     # --- starting a call ---
-    async def start(self, dep: Dependency, values: list[Any], caller: Caller, *, stream: bool = True) -> Job:
+    async def start(
+        self,
+        dep: Dependency,
+        values: list[Any],
+        caller: Caller,
+        *,
+        stream: bool = True,
+        event_id: str | None = None,
+        attempt: int = 0,
+    ) -> Job:
         if self.closing:
             raise CallError(
                 503,
@@ -148,24 +125,33 @@ class Pipeline:
             if dep.concurrency_limit == "default"
             else dep.concurrency_limit
         )
-        gate = self.queue.gate(dep.concurrency_id or dep.endpoint, limit)  # type: ignore[arg-type]
-        wait = self.queue.reserve(gate)  # raises 503 before anything is created
         job = Job(
-            event_id=secrets.token_urlsafe(16),
+            event_id=event_id or secrets.token_urlsafe(16),
             dep=dep,
             owner=caller.username,
             done=asyncio.get_running_loop().create_future(),
-            gate=gate,
-            wait=wait,
             logged=stream,
             login_session_id=caller.login_session_id,
+            attempt=attempt,
+            queued_at=time.time(),
         )
+        gate = dep.concurrency_id or dep.endpoint
+        # Raises 503 (queue full, store unreachable) before anything is held.
+        ticket = job.ticket = await self.queue.reserve(gate, limit, job.holder)  # type: ignore[arg-type]
         self.jobs[job.event_id] = job
-        # The log exists before anyone reads it: its first event is written here, not by the task.
-        if wait is not None:
-            await self._emit(job, "queued", {"event_id": job.event_id, "position": self.queue.position(gate)})
-        else:
-            await self._emit(job, "started", {"event_id": job.event_id})
+        try:
+            if stream:
+                await self.cluster.record(job, caller, values)
+            # The log exists before anyone reads it: its first event is written here, not by the task.
+            if ticket.wait is not None:
+                await self._emit(job, "queued", {"event_id": job.event_id, "position": ticket.position})
+            else:
+                await self._emit(job, "started", {"event_id": job.event_id})
+        except BaseException:
+            # The store failed: hold nothing for a call that was never accepted.
+            self.jobs.pop(job.event_id, None)
+            await self.queue.release(ticket)
+            raise
         job.task = asyncio.create_task(self._run(job, values, caller))
         self._running.add(job.task)
         job.task.add_done_callback(self._running.discard)
@@ -176,16 +162,15 @@ class Pipeline:
             await self.store.log_append(job.event_id, (event, data), self.settings.event_log_max_events)
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
-        dep, gate = job.dep, job.gate
-        assert gate is not None
-        entered = job.wait is None
+        dep, ticket = job.dep, job.ticket
+        assert ticket is not None
         outcome: tuple[str, dict[str, Any]]
         try:
-            if job.wait is not None:
-                await job.wait
-                entered = True
+            if ticket.wait is not None:
+                await ticket.wait
                 await self._emit(job, "started", {"event_id": job.event_id})
             job.started = True
+            job.started_at = time.time()
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
             outcome = CANCELLED
@@ -202,10 +187,7 @@ class Pipeline:
             )
             outcome = ("error", {"code": "internal_error", "message": message})
         finally:
-            if entered:
-                gate.leave()
-            elif job.wait is not None:
-                self.queue.abandon(gate, job.wait)
+            await self.queue.release(ticket)
         await self._finish(job, outcome)
 
     async def _finish(self, job: Job, outcome: tuple[str, dict[str, Any]]) -> None:
@@ -223,8 +205,9 @@ class Pipeline:
             return
         await self.store.log_append(job.event_id, outcome, self.settings.event_log_max_events)
         await self.store.log_close(job.event_id, self.settings.event_retention)
+        await self.cluster.record(job)
         # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
-        job.task = job.wait = job.progress = None
+        job.task = job.ticket = job.progress = None
         loop = asyncio.get_running_loop()
         self._retired.append((loop.time() + self.settings.event_retention, job.event_id))
         if self._retire_timer is None:
@@ -294,27 +277,36 @@ class Pipeline:
 
         def convert() -> tuple[dict[int, Any], list[Any]]:
             state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
-            wire = [_to_wire(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
+            wire = [to_wire(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
             return state, wire
 
         return await anyio.to_thread.run_sync(convert) if threaded else convert()
 
     # --- readers and cancellation ---
-    def job_for(self, event_id: str, username: str | None) -> Job:
-        job = self.jobs.get(event_id)
+    async def find_job(self, event_id: str, username: str | None) -> Job | RemoteJob:
+        """The call, run here or (with a shared store) by another worker, if `username` started it."""
+        job: Job | RemoteJob | None = self.jobs.get(event_id)
+        if job is None:
+            job = await self.cluster.find(event_id)
         if job is None:
             raise CallError(404, "not_found", "no such call (it finished too long ago, or never existed)")
         if not secrets.compare_digest(job.owner or "", username or ""):
             raise CallError(403, "forbidden", "this call was started by another user")
         return job
 
-    def attach(self, job: Job) -> None:
+    def attach(self, job: Job | RemoteJob) -> None:
+        if isinstance(job, RemoteJob):
+            self.cluster.send("attach", id=job.event_id)
+            return
         job.readers += 1
         if job.cancel_timer is not None:
             job.cancel_timer.cancel()
             job.cancel_timer = None
 
-    def detach(self, job: Job) -> None:
+    def detach(self, job: Job | RemoteJob) -> None:
+        if isinstance(job, RemoteJob):
+            self.cluster.send("detach", id=job.event_id)
+            return
         job.readers -= 1
         if job.readers == 0 and not job.done.done():
             # A call still waiting in the queue gives up its place at once; a running one waits a little
@@ -325,7 +317,11 @@ class Pipeline:
             else:
                 job.cancel_timer = asyncio.get_running_loop().call_later(grace, self.cancel, job)
 
-    def cancel(self, job: Job, outcome: tuple[str, dict[str, Any]] = CANCELLED) -> None:
+    def cancel(self, job: Job | RemoteJob, outcome: tuple[str, dict[str, Any]] = CANCELLED) -> None:
+        if isinstance(job, RemoteJob):
+            if not job.is_done:
+                self.cluster.send("cancel", id=job.event_id)
+            return
         if job.task is None or job.task.done() or job.closing:
             return
         job.task.cancel()
@@ -336,10 +332,26 @@ class Pipeline:
         task.add_done_callback(self._finishing.discard)
 
     def end_login_sessions(self, login_session_ids: set[str]) -> None:
-        """Signing out ends the calls (and so the open streams) of the ended sessions, in this process."""
+        """Signing out ends the calls (and so the open streams) of the ended sessions, on every worker."""
+        self.end_local_sessions(login_session_ids)
+        if self.cluster.shared:
+            self.cluster.send("end_sessions", ids=sorted(login_session_ids))
+
+    def end_local_sessions(self, login_session_ids: set[str]) -> None:
         for job in list(self.jobs.values()):
             if job.login_session_id is not None and job.login_session_id in login_session_ids:
                 self.cancel(job)
+
+    def lose(self, job: Job) -> None:
+        """Another worker took this call over (this one was thought gone): stop it, write nothing more."""
+        if job.closing:
+            return
+        job.closing = job.finished = True
+        if not job.done.done():
+            job.done.set_result(WORKER_LOST)
+        if job.task is not None:
+            job.task.cancel()
+        self.jobs.pop(job.event_id, None)
 
     # --- shutting down ---
     def begin_shutdown(self) -> None:
@@ -366,3 +378,5 @@ class Pipeline:
             await asyncio.wait({*self._running, *self._finishing}, timeout=self.settings.shutdown_grace)
         if self._retire_timer is not None:
             self._retire_timer.cancel()
+        self.cluster.stop()
+        await self.queue.close()

@@ -20,7 +20,7 @@ from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_
 from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
 from mountui.server.files import StoredFile, served_type
-from mountui.server.jobs import Caller, Job
+from mountui.server.jobs import Caller, Job, RemoteJob
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
 from mountui.server.streams import call_events
 from mountui.server.tab_ids import TabIds
@@ -103,13 +103,13 @@ class Routes:
         while (await request.receive())["type"] != "http.disconnect":
             pass
 
-    def _stream(self, job: Job, after: int) -> Response:
+    def _stream(self, job: Job | RemoteJob, after: int) -> Response:
         heartbeat = self.ui.settings.heartbeat_interval
         return EventStreamResponse(call_events(self.ui.pipeline, job, after, heartbeat))
 
     async def events(self, request: Request) -> Response:
         event_id = request.path_params["event_id"]
-        job = self.ui.pipeline.job_for(event_id, caller_for(request, self.ui.tabs).username)
+        job = await self.ui.pipeline.find_job(event_id, caller_for(request, self.ui.tabs).username)
         after = -1
         last = request.headers.get("last-event-id")
         if last:
@@ -129,11 +129,11 @@ class Routes:
         return self._stream(job, after)
 
     async def cancel(self, request: Request) -> Response:
-        job = self.ui.pipeline.job_for(
+        job = await self.ui.pipeline.find_job(
             request.path_params["event_id"], caller_for(request, self.ui.tabs).username
         )
         self.ui.pipeline.cancel(job)
-        return JSONResponse({"cancelled": not job.done.done()}, headers=NO_STORE)
+        return JSONResponse({"cancelled": not job.is_done}, headers=NO_STORE)
 
     # --- files ---
     async def upload(self, request: Request) -> Response:
@@ -182,7 +182,9 @@ class Routes:
         return JSONResponse({"files": [s.wire(caller.base_path) for s in stored]}, headers=NO_STORE)
 
     async def file(self, request: Request) -> Response:
-        stored = self.ui.files.get(request.path_params["file_id"], caller_for(request, self.ui.tabs).username)
+        stored = await self.ui.files.fetch(
+            request.path_params["file_id"], caller_for(request, self.ui.tabs).username
+        )
         return FileResponse(
             stored.path,
             filename=stored.name,

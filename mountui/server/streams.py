@@ -18,7 +18,7 @@ from sse_starlette import ServerSentEvent
 from mountui.http.event_stream import LastChunk
 
 if TYPE_CHECKING:
-    from mountui.server.jobs import Job
+    from mountui.server.jobs import Job, RemoteJob
     from mountui.server.pipeline import Pipeline
 
 # Events a later one of the same name makes stale.
@@ -44,7 +44,9 @@ def encode(event_id: str, index: int, item: Any) -> bytes:
     return ServerSentEvent(data=orjson.dumps(data).decode(), event=name, id=f"{event_id}:{index}").encode()
 
 
-async def call_events(pipeline: Pipeline, job: Job, after: int, heartbeat: float) -> AsyncIterator[bytes]:
+async def call_events(
+    pipeline: Pipeline, job: Job | RemoteJob, after: int, heartbeat: float
+) -> AsyncIterator[bytes]:
     """Events after index `after`, live until the call's log closes; a comment every `heartbeat` seconds
     of silence keeps proxies from timing the stream out."""
     store = pipeline.store

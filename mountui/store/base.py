@@ -6,7 +6,11 @@ The in-memory store serves one process; a Redis store lets many workers or machi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from mountui.store.queue import Queue
 
 
 class LogRead(NamedTuple):
@@ -19,6 +23,10 @@ class LogRead(NamedTuple):
 
 class Store(ABC):
     """Values must be JSON-like (dicts, lists, str, numbers) so any implementation can keep them."""
+
+    # True when other processes see what this store keeps (then calls, their cancellation and files are
+    # shared through it, and the app needs a `secret_key` that every worker has).
+    shared: bool = False
 
     # --- keys with optional expiry (seconds) ---
     @abstractmethod
@@ -62,6 +70,21 @@ class Store(ABC):
 
         An unknown log reads as LogRead([], True, after + 1).
         """
+
+    # --- signals to every worker of the app (at most once: a worker that is down misses them) ---
+    @abstractmethod
+    async def publish(self, channel: str, message: Any) -> None:
+        """Send a JSON-like message to every subscriber of `channel`, in this process and others."""
+
+    @abstractmethod
+    def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
+        """Call `handler(message)` for each message on `channel`; returns a function that unsubscribes."""
+
+    # --- the call queue: concurrency limits and waiting lines that hold for every worker of the store ---
+    @abstractmethod
+    def queue(self, max_waiting: int, lease: float) -> Queue:
+        """The queue of one app. `lease` (s): how long a worker's claim on a slot or a place in line lasts
+        unless renewed; a worker that dies loses its claims that much later."""
 
     def use_app_secret(self, secret: str) -> None:
         """The app hands its `secret_key` over at start, for stores that sign what they keep."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mountui.store.base import LogRead, Store
+from mountui.store.queue import LocalQueue, Queue
 
 
 class _Log:
@@ -42,6 +43,7 @@ class MemoryStore(Store):
         self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
         self._logs: dict[str, _Log] = {}
         self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
+        self._subscribers: dict[str, list[Callable[[Any], None]]] = {}
 
     def _sweep(self, now: float) -> None:
         while self._expiries and self._expiries[0][0] <= now:
@@ -148,3 +150,21 @@ class MemoryStore(Store):
         start = max(after + 1 - log.base, 0)
         items = log.items[start:]
         return LogRead(items, log.closed, log.base + start if items else after + 1)
+
+    # --- signals: this process is the only worker ---
+    async def publish(self, channel: str, message: Any) -> None:
+        for handler in list(self._subscribers.get(channel, ())):
+            handler(message)
+
+    def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
+        handlers = self._subscribers.setdefault(channel, [])
+        handlers.append(handler)
+
+        def unsubscribe() -> None:
+            if handler in handlers:
+                handlers.remove(handler)
+
+        return unsubscribe
+
+    def queue(self, max_waiting: int, lease: float) -> Queue:
+        return LocalQueue(max_waiting)

@@ -3,10 +3,13 @@
 ``store=RedisStore("redis://host:6379/0", signing_key=...)`` shares sign-in sessions, login throttling, OAuth
 flows, `State` values and the event logs of calls between every worker that uses the same Redis and namespace.
 
-What it does not share: the pipeline keeps the *running* calls (their tasks, queues and cancellation) and the
-files that calls upload or produce in the process that serves them. Resuming an event stream
-(`GET P/api/events/{event_id}`) or fetching `P/file/{id}` on another worker is out of scope: route each client
-to one worker (sticky sessions) for those.
+It also carries what makes any worker able to answer any request: the records of calls (so a stream is
+resumed or cancelled through any worker), signals between workers (cancellation, sign-out) over pub/sub, the
+cluster-wide queue (store/redis_queue.py) and the records of files (their bytes are in the app's `file_dir`,
+a directory every worker shares).
+
+A Redis that cannot be reached raises `StoreUnavailableError` (503 `store_unavailable`) from every method;
+redis-py reconnects on the next command once Redis is back, and the signal listener reconnects by itself.
 
 Encoding of values:
 
@@ -23,17 +26,22 @@ Encoding of values:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import hashlib
 import hmac
 import logging
 import pickle
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import orjson
 
-from mountui.errors import MissingExtraError, MountUIError
+from mountui.errors import MissingExtraError, MountUIError, StoreUnavailableError
 from mountui.store.base import LogRead, Store
+from mountui.store.queue import Queue
 
 logger = logging.getLogger("mountui.store")
 
@@ -97,6 +105,23 @@ class UntrustedValueError(MountUIError, ValueError):
     """A pickled value in Redis whose signature does not verify: it was not written by this app's workers."""
 
 
+T = TypeVar("T")
+
+
+def _reachable(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """A Redis that cannot be reached is one clear error, `StoreUnavailableError`, whatever the command."""
+
+    @functools.wraps(method)
+    async def wrapper(self: RedisStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return await method(self, *args, **kwargs)
+        except self.connection_errors as exc:
+            logger.warning("mountui: Redis cannot be reached: %s", exc)
+            raise StoreUnavailableError(str(exc)) from None
+
+    return wrapper
+
+
 def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
 
@@ -115,10 +140,14 @@ def _is_json_like(value: Any) -> bool:
 class RedisStore(Store):
     """The `Store` in Redis (redis-py's asyncio client). Every key is prefixed with ``namespace + ":"``.
 
+    Apps sharing a Redis keep apart by `namespace`; every worker of one app uses the same one.
+
     `signing_key` (bytes or str; use the app's `secret_key`) lets the store keep values that are not JSON,
     such as `State`, as signed pickles; see the module docstring. `open_log_ttl` bounds how long the log of a
     call that never closed (its worker died) stays in Redis.
     """
+
+    shared = True
 
     def __init__(
         self,
@@ -130,8 +159,14 @@ class RedisStore(Store):
     ) -> None:
         try:
             import redis.asyncio as redis_asyncio
+            import redis.exceptions as redis_errors
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise MissingExtraError(INSTALL_HINT) from exc
+        self.connection_errors: tuple[type[BaseException], ...] = (
+            redis_errors.ConnectionError,
+            redis_errors.TimeoutError,
+            OSError,
+        )
         self.url = url
         self.namespace = namespace
         self.open_log_ttl = open_log_ttl
@@ -142,7 +177,9 @@ class RedisStore(Store):
             if not signing_key
             else hmac.new(signing_key, b"mountui.store.pickle.v1", hashlib.sha256).digest()
         )
-        self._client = redis_asyncio.Redis.from_url(url)
+        self._client = redis_asyncio.Redis.from_url(url, socket_connect_timeout=5)
+        self._handlers: dict[str, list[Callable[[Any], None]]] = {}
+        self._listener: asyncio.Task[None] | None = None
         self._incr = self._client.register_script(_INCR)
         self._set_add = self._client.register_script(_SET_ADD)
         self._log_append = self._client.register_script(_LOG_APPEND)
@@ -205,10 +242,12 @@ class RedisStore(Store):
         return raw
 
     # --- keys with optional expiry ---
+    @_reachable
     async def get(self, key: str) -> Any | None:
         redis_key = self._key(key)
         return self._decode(redis_key, await self._client.get(redis_key))
 
+    @_reachable
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         redis_key = self._key(key)
         raw = self._encode(redis_key, value)
@@ -219,29 +258,36 @@ class RedisStore(Store):
         else:
             await self._client.set(redis_key, raw, px=_ms(ttl))
 
+    @_reachable
     async def delete(self, key: str) -> None:
         await self._client.delete(self._key(key))
 
+    @_reachable
     async def incr(self, key: str, ttl: float) -> int:
         return int(await self._incr(keys=[self._key(key)], args=[_ms(ttl)]))
 
     # --- sets ---
+    @_reachable
     async def set_add(self, key: str, member: str, ttl: float | None = None) -> None:
         await self._set_add(keys=[self._key(key)], args=[member, "" if ttl is None else _ms(ttl)])
 
+    @_reachable
     async def set_remove(self, key: str, member: str) -> None:
         await self._client.srem(self._key(key), member)
 
+    @_reachable
     async def set_members(self, key: str) -> set[str]:
         return {m.decode() for m in await self._client.smembers(self._key(key))}
 
     # --- event logs ---
+    @_reachable
     async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
         stream, closed = self._log_keys(log_id)
         ttl = "" if self.open_log_ttl is None else _ms(self.open_log_ttl)
         args = [self._encode_item(stream, item), ttl, "" if keep is None else keep]
         return int(await self._log_append(keys=[stream, closed], args=args))
 
+    @_reachable
     async def log_close(self, log_id: str, retention: float) -> None:
         stream, closed = self._log_keys(log_id)
         await self._log_close(keys=[stream, closed], args=[_ms(retention)])
@@ -260,6 +306,7 @@ class RedisStore(Store):
         last_id = last[0][0] if last else b"0-0"
         return LogRead(items, bool(is_closed), first), bool(last), last_id
 
+    @_reachable
     async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         stream, closed = self._log_keys(log_id)
         deadline = time.monotonic() + timeout
@@ -275,7 +322,62 @@ class RedisStore(Store):
             # Blocks until anything (an item or the close marker) is added after what the snapshot saw.
             await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
 
+    # --- signals: pub/sub on one connection per process, listening to every channel of the namespace ---
+    def _channel(self, channel: str) -> str:
+        return f"{self.namespace}:ch:{channel}"
+
+    @_reachable
+    async def publish(self, channel: str, message: Any) -> None:
+        await self._client.publish(self._channel(channel), orjson.dumps(message))
+
+    def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
+        handlers = self._handlers.setdefault(self._channel(channel), [])
+        handlers.append(handler)
+        if self._listener is None:
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+        def unsubscribe() -> None:
+            if handler in handlers:
+                handlers.remove(handler)
+
+        return unsubscribe
+
+    async def _listen(self) -> None:
+        """Deliver messages to this process's handlers; after a lost connection, subscribe again (messages
+        sent meanwhile are missed: signals are at most once, and what needs more polls as well)."""
+        delay = 0.1
+        while True:
+            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.psubscribe(f"{self.namespace}:ch:*")
+                delay = 0.1
+                async for message in pubsub.listen():
+                    if message.get("type") != "pmessage":
+                        continue
+                    channel = message["channel"].decode()
+                    for handler in list(self._handlers.get(channel, ())):
+                        try:
+                            handler(orjson.loads(message["data"]))
+                        except Exception:
+                            logger.exception("mountui: a handler of %s failed", channel)
+            except self.connection_errors as exc:
+                logger.warning("mountui: lost Redis pub/sub (%s); reconnecting in %.1f s", exc, delay)
+            finally:
+                await pubsub.aclose()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def queue(self, max_waiting: int, lease: float) -> Queue:
+        from mountui.store.redis_queue import RedisQueue
+
+        return RedisQueue(self, max_waiting, lease)
+
     async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
         closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
         await closer()
 

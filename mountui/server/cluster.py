@@ -1,0 +1,212 @@
+"""Calls across the workers of one app: their records in the shared store, the signals that reach the
+worker running a call, and taking over the calls of a worker that is gone.
+
+With the in-memory store there is one worker: nothing is recorded or sent, every call is local.
+With a shared store (Redis) any worker answers any request:
+
+- a streamed call has a record (`call:<event_id>`: owner, sign-in session, endpoint, state, times), so
+  `GET/DELETE P/api/events/{id}` on another worker finds it, checks its owner and reads its log;
+- cancelling, a reader coming and going, and signing out are signals on the store's `calls` channel, acted
+  on by the worker that runs the call;
+- when the queue finds that a worker stopped renewing its leases (store/redis_queue.py), the worker that
+  took them over ends each of its calls with a `worker_lost` error, or runs it once more when its endpoint
+  has `retry_on_worker_loss=True` (the record then keeps the call's inputs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from mountui.errors import CallError
+from mountui.server.jobs import WORKER_LOST, Caller, Job, RemoteJob
+
+if TYPE_CHECKING:
+    from mountui.server.pipeline import Pipeline
+
+logger = logging.getLogger("mountui")
+
+CHANNEL = "calls"
+OPEN_RECORD_TTL = 24 * 3600.0  # bounds the record of a call nobody finished (its whole cluster went down)
+
+
+def _scope_record(request: Any) -> dict[str, Any] | None:
+    """What a call run again elsewhere needs of its request to give the function an equal `Request`."""
+    scope = getattr(request, "scope", None)
+    if scope is None:
+        return None
+    return {
+        "method": scope.get("method", "POST"),
+        "path": scope.get("path", "/"),
+        "root_path": scope.get("root_path", ""),
+        "scheme": scope.get("scheme", "http"),
+        "query_string": scope.get("query_string", b"").decode("latin-1"),
+        "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope.get("headers", [])],
+        "client": list(scope["client"]) if scope.get("client") else None,
+        "server": list(scope["server"]) if scope.get("server") else None,
+    }
+
+
+def _request_from(record: dict[str, Any] | None) -> Request | None:
+    if record is None:
+        return None
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": record["method"],
+        "path": record["path"],
+        "raw_path": record["path"].encode(),
+        "root_path": record["root_path"],
+        "scheme": record["scheme"],
+        "query_string": record["query_string"].encode("latin-1"),
+        "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in record["headers"]],
+        "client": tuple(record["client"]) if record["client"] else None,
+        "server": tuple(record["server"]) if record["server"] else None,
+    }
+    return Request(scope)
+
+
+class Cluster:
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.store = pipeline.store
+        self.shared = pipeline.store.shared
+        self._unsubscribe: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def start(self) -> None:
+        """At the app's start (in its event loop): hear signals and what the queue says of leases."""
+        if not self.shared or self._unsubscribe is not None:
+            return
+        self._unsubscribe = self.store.subscribe(CHANNEL, self._on_signal)
+        self.pipeline.queue.on_lost = self._on_lost
+        self.pipeline.queue.on_reaped = self._on_reaped
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- records ---
+    async def record(self, job: Job, caller: Caller | None = None, values: list[Any] | None = None) -> None:
+        if not self.shared:
+            return
+        record: dict[str, Any] = {
+            "owner": job.owner,
+            "session": job.login_session_id,
+            "endpoint": job.dep.endpoint,
+            "attempt": job.attempt,
+            "state": "done" if job.finished else "open",
+            "queued_at": job.queued_at,
+            "started_at": job.started_at,
+        }
+        if not job.finished and job.dep.retry_on_worker_loss and caller is not None and job.attempt == 0:
+            record["call"] = {
+                "values": values,
+                "username": caller.username,
+                "tab_id": caller.tab_id,
+                "base_path": caller.base_path,
+                "login_session_id": caller.login_session_id,
+                "request": _scope_record(caller.request),
+            }
+        ttl = self.pipeline.settings.event_retention if job.finished else OPEN_RECORD_TTL
+        await self.store.set(f"call:{job.event_id}", record, ttl)
+
+    async def find(self, event_id: str) -> RemoteJob | None:
+        if not self.shared:
+            return None
+        record = await self.store.get(f"call:{event_id}")
+        if not isinstance(record, dict):
+            return None
+        return RemoteJob(event_id, record.get("owner"), record.get("state") == "done")
+
+    # --- signals ---
+    def send(self, op: str, **fields: Any) -> None:
+        """Tell every worker (at most once; a failure is logged: the call goes on as if unsent)."""
+
+        async def publish() -> None:
+            try:
+                await self.store.publish(CHANNEL, {"op": op, **fields})
+            except Exception:
+                logger.warning("mountui: could not send %r to the other workers", op)
+
+        self._spawn(publish())
+
+    def _on_signal(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            return
+        pipeline, op = self.pipeline, message.get("op")
+        if op == "end_sessions":
+            pipeline.end_local_sessions({str(i) for i in message.get("ids", ())})
+            return
+        job = pipeline.jobs.get(str(message.get("id")))
+        if job is None:
+            return  # run by another worker, or finished
+        if op == "cancel":
+            pipeline.cancel(job)
+        elif op == "attach":
+            pipeline.attach(job)
+        elif op == "detach":
+            pipeline.detach(job)
+
+    # --- lost workers ---
+    def _on_lost(self, holder: str) -> None:
+        event_id = holder.rpartition(":")[0]
+        job = self.pipeline.jobs.get(event_id)
+        if job is not None and job.holder == holder:
+            logger.warning(
+                "mountui: call %s was taken over by another worker (this one missed renewals)", event_id
+            )
+            self.pipeline.lose(job)
+
+    def _on_reaped(self, holder: str, running: bool) -> None:
+        self._on_lost(holder)
+        self._spawn(self._take_over(holder))
+
+    async def _take_over(self, holder: str) -> None:
+        event_id, _, attempt = holder.rpartition(":")
+        settings = self.pipeline.settings
+        try:
+            record = await self.store.get(f"call:{event_id}")
+            if not isinstance(record, dict) or record.get("state") == "done":
+                return  # a JSON call (its caller's connection went with the worker), or already ended
+            if str(record.get("attempt")) != attempt:
+                return
+            call = record.get("call")
+            if call is not None and record.get("attempt") == 0:
+                logger.warning("mountui: running call %s again: the worker running it is gone", event_id)
+                if await self._run_again(event_id, record, call):
+                    return
+            logger.warning("mountui: call %s ended: the worker running it is gone", event_id)
+            await self.store.log_append(event_id, WORKER_LOST, settings.event_log_max_events)
+            await self.store.log_close(event_id, settings.event_retention)
+            await self.store.set(f"call:{event_id}", {**record, "state": "done"}, settings.event_retention)
+        except Exception:
+            logger.exception("mountui: taking over call %s failed", event_id)
+
+    async def _run_again(self, event_id: str, record: dict[str, Any], call: dict[str, Any]) -> bool:
+        pipeline = self.pipeline
+        dep = pipeline.endpoints.get(record.get("endpoint", ""))
+        if dep is None:
+            return False
+        caller = Caller(
+            username=call.get("username"),
+            tab_id=call.get("tab_id"),
+            request=_request_from(call.get("request")),
+            base_path=call.get("base_path", ""),
+            login_session_id=call.get("login_session_id"),
+        )
+        try:
+            await pipeline.start(dep, list(call.get("values") or []), caller, event_id=event_id, attempt=1)
+        except CallError as exc:
+            logger.warning("mountui: call %s could not run again: %s", event_id, exc.message)
+            return False
+        return True

@@ -1,0 +1,47 @@
+"""Values between the wire and the user's function: input validation, and outputs converted for the wire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import ConfigDict, TypeAdapter
+
+from mountui.components import Component
+from mountui.errors import CallError, OutputError
+from mountui.events import Dependency
+from mountui.server.files import FileStore
+
+
+class CallContext:
+    """What components may ask of the server while converting one call's values."""
+
+    def __init__(self, files: FileStore, owner: str | None, base_path: str) -> None:
+        self.files, self.owner, self.base_path = files, owner, base_path
+
+    def file_input(self, ref: dict[str, Any]) -> Any:
+        return self.files.get(str(ref["id"]), self.owner)
+
+    def file_output(self, value: Any, name: str | None = None) -> dict[str, Any]:
+        return self.files.add_output(value, self.owner, name).wire(self.base_path)
+
+
+def strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
+    types = tuple(c.type_annotation() for c in dep.wire_inputs)
+    return TypeAdapter(tuple[types] if types else tuple[()], config=ConfigDict(strict=True))  # type: ignore[valid-type]
+
+
+def to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
+    """One output value on the wire, or an OutputError naming the output: here, inside the call's error
+    handling, so a value that cannot be sent ends the call with an error event, never a cut response."""
+    try:
+        wire = component.postprocess(value, ctx)
+        orjson.dumps(wire, option=orjson.OPT_SERIALIZE_NUMPY)
+    except (CallError, OutputError):
+        raise
+    except Exception as exc:
+        raise OutputError(
+            f"output {component.api_label()!r} ({type(component).__name__}) cannot show the "
+            f"{type(value).__name__} the function returned: {exc}"
+        ) from exc
+    return wire
