@@ -81,6 +81,7 @@ def test_redis_outage_answers_503_and_the_workers_recover_by_themselves(
             assert alice.get(f"{worker.ui}/config").status_code == 503
         time.sleep(1)
     finally:
+        restarting_at = time.monotonic()
         scale_redis.start(port=scale_redis.port)
     restarted_at = time.monotonic()
 
@@ -101,7 +102,7 @@ def test_redis_outage_answers_503_and_the_workers_recover_by_themselves(
     assert alice.get(f"{cluster.proxy_ui}/config").json()["username"] == "alice"
     outcomes = {(status, code) for _, status, code in traffic.answers}
     assert outcomes <= {(200, None), (503, "store_unavailable")}, outcomes
-    during = [(s, c) for at, s, c in traffic.answers if stopped_at + 0.5 < at < restarted_at]
+    during = [(s, c) for at, s, c in traffic.answers if stopped_at + 0.5 < at < restarting_at]
     assert during and all(s == 503 for s, _ in during), during
     assert traffic.answers[-1][1] == 200
     assert recovered_after < 15

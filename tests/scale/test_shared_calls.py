@@ -44,6 +44,21 @@ def test_started_on_a_resumed_on_b_cancelled_on_c(cluster: Cluster, clients) -> 
     assert end["event"] == "error" and end["data"]["code"] == "cancelled", resumed.seen[-3:]
 
 
+def test_a_stream_silent_for_longer_than_five_seconds_goes_on(cluster: Cluster, clients) -> None:
+    # A function that thinks for 6 s between two outputs (no event meanwhile; heartbeats come every 15 s):
+    # the stream stays open and the call completes, whether followed where it runs or from another worker.
+    a, b, _ = cluster.workers
+    alice = clients()
+    sign_in(alice, a.ui)
+    with open_stream(alice, f"{a.ui}/api/slow", [1, 6]) as stream:
+        event_id = stream.next()["data"]["event_id"]
+        output = stream.until("output")
+        resume = {"Last-Event-ID": output["id"]}
+        with open_stream(alice, f"{b.ui}/api/events/{event_id}", method="GET", headers=resume) as elsewhere:
+            assert [e["event"] for e in elsewhere.rest()] == ["complete"]
+        assert [e["event"] for e in stream.rest()] == ["complete"]
+
+
 def test_upload_on_a_used_in_a_call_on_b_downloaded_from_c(cluster: Cluster, clients) -> None:
     a, b, c = cluster.workers
     alice, bob = clients(), clients()

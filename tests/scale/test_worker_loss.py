@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from scale_cluster import Cluster, open_stream, sign_in
+from scale_cluster import Cluster, call, open_stream, sign_in
 
 CLUSTER_SIZE = 3
 LEASE = 1.5
@@ -46,10 +46,13 @@ def follow_elsewhere_and_kill(cluster: Cluster, client: httpx.Client, endpoint: 
             cluster.respawn(killed)
 
 
-def test_killed_worker_ends_its_call_with_worker_lost_on_the_other_workers(cluster: Cluster, clients) -> None:
-    alice = clients()
-    sign_in(alice, cluster.proxy_ui)
-    after, took, runner = follow_elsewhere_and_kill(cluster, alice, "work_once", 400)
+def warm_up(cluster: Cluster, client: httpx.Client) -> None:
+    """Every worker serves a call first, as in a cluster with traffic."""
+    for worker in cluster.workers:
+        assert call(client, worker.ui, "echo", ["warm"]).status_code == 200
+
+
+def assert_worker_lost(after: list[dict], took: float, runner: int) -> None:
     assert after, "the stream on the surviving worker ended with no event at all"
     last = after[-1]
     assert last["event"] == "error" and last["data"]["code"] == "worker_lost", after[-3:]
@@ -58,9 +61,28 @@ def test_killed_worker_ends_its_call_with_worker_lost_on_the_other_workers(clust
     assert {runner_of(e) for e in after if e["event"] == "output"} <= {runner}
 
 
+def test_the_only_busy_worker_killed_is_noticed_by_workers_that_served_no_call(
+    cluster: Cluster, clients
+) -> None:
+    # First in this module: the other workers have answered sign-ins and health checks, never a call.
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    after, took, runner = follow_elsewhere_and_kill(cluster, alice, "work_once", 400)
+    assert_worker_lost(after, took, runner)
+
+
+def test_killed_worker_ends_its_call_with_worker_lost_on_the_other_workers(cluster: Cluster, clients) -> None:
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    warm_up(cluster, alice)
+    after, took, runner = follow_elsewhere_and_kill(cluster, alice, "work_once", 400)
+    assert_worker_lost(after, took, runner)
+
+
 def test_retry_on_worker_loss_completes_the_call_on_another_worker(cluster: Cluster, clients) -> None:
     alice = clients()
     sign_in(alice, cluster.proxy_ui)
+    warm_up(cluster, alice)
     after, took, runner = follow_elsewhere_and_kill(cluster, alice, "work_retry", 8)
     last = after[-1]
     assert last["event"] == "complete", after[-3:]
