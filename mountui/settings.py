@@ -47,6 +47,7 @@ class Settings(BaseModel):
     resume_grace: float = Field(default=10, ge=0)
     heartbeat_interval: float = Field(default=15, gt=0)
     event_log_max_events: int = Field(default=100, ge=2)
+    event_log_max_bytes: int = Field(default=512 * 1024, ge=1024)
     shutdown_grace: float = Field(default=5, ge=0)
     worker_lease: float = Field(default=10, gt=0)
 

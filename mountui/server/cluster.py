@@ -76,6 +76,8 @@ class Cluster:
         self.shared = pipeline.store.shared
         self._unsubscribe: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._outbox: list[dict[str, Any]] = []  # signals not yet sent, in order
+        self._sender: asyncio.Future[None] | None = None
 
     def start(self) -> None:
         """At the app's start (in its event loop): hear signals and what the queue says of leases."""
@@ -130,15 +132,21 @@ class Cluster:
 
     # --- signals ---
     def send(self, op: str, **fields: Any) -> None:
-        """Tell every worker (at most once; a failure is logged: the call goes on as if unsent)."""
+        """Tell every worker, in the order sent (at most once: a failure is logged and the call goes on)."""
+        self._outbox.append({"op": op, **fields})
+        if self._sender is None:
+            self._sender = asyncio.ensure_future(self._send_all())
 
-        async def publish() -> None:
-            try:
-                await self.store.publish(CHANNEL, {"op": op, **fields})
-            except Exception:
-                logger.warning("mountui: could not send %r to the other workers", op)
-
-        self._spawn(publish())
+    async def _send_all(self) -> None:
+        try:
+            while self._outbox:
+                message = self._outbox.pop(0)
+                try:
+                    await self.store.publish(CHANNEL, message)
+                except Exception:
+                    logger.warning("mountui: could not send %r to the other workers", message["op"])
+        finally:
+            self._sender = None
 
     def _on_signal(self, message: Any) -> None:
         if not isinstance(message, dict):

@@ -32,11 +32,16 @@ def strict_tuple(dep: Dependency) -> TypeAdapter[Any]:
 
 
 def to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
-    """One output value on the wire, or an OutputError naming the output: here, inside the call's error
-    handling, so a value that cannot be sent ends the call with an error event, never a cut response."""
+    return to_wire_sized(component, value, ctx)[0]
+
+
+def to_wire_sized(component: Component, value: Any, ctx: CallContext | None) -> tuple[Any, int]:
+    """One output value on the wire and its size in JSON bytes, or an OutputError naming the output: here,
+    inside the call's error handling, so a value that cannot be sent ends the call with an error event,
+    never a cut response."""
     try:
         wire = component.postprocess(value, ctx)
-        orjson.dumps(wire, option=orjson.OPT_SERIALIZE_NUMPY)
+        size = len(orjson.dumps(wire, option=orjson.OPT_SERIALIZE_NUMPY))
     except (CallError, OutputError):
         raise
     except Exception as exc:
@@ -44,4 +49,4 @@ def to_wire(component: Component, value: Any, ctx: CallContext | None) -> Any:
             f"output {component.api_label()!r} ({type(component).__name__}) cannot show the "
             f"{type(value).__name__} the function returned: {exc}"
         ) from exc
-    return wire
+    return wire, size

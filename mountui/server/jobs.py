@@ -41,6 +41,7 @@ class Job:
     finished: bool = False
     # Only streamed calls keep an event log (to be read and resumed); a JSON call just waits for `done`.
     logged: bool = True
+    keep: int = 100  # events its log keeps (fewer when outputs are large: `event_log_max_bytes`)
     attempt: int = 0  # 1 when run again after the worker running it was lost
     queued_at: float = 0.0  # wall-clock times
     started_at: float | None = None

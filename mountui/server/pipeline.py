@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from mountui.blocks import Blocks
 from mountui.calling import call_callback, iterate_results
 from mountui.components import Component
-from mountui.errors import CallError, Error, OutputError
+from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
-from mountui.server.conversion import CallContext, strict_tuple, to_wire
+from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
 from mountui.server.progress import ProgressRelay
@@ -132,6 +132,7 @@ class Pipeline:
             done=asyncio.get_running_loop().create_future(),
             logged=stream,
             login_session_id=caller.login_session_id,
+            keep=self.settings.event_log_max_events,
             attempt=attempt,
             queued_at=time.time(),
         )
@@ -159,7 +160,7 @@ class Pipeline:
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
         if job.logged and not job.finished:
-            await self.store.log_append(job.event_id, (event, data), self.settings.event_log_max_events)
+            await self.store.log_append(job.event_id, (event, data), job.keep)
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
         dep, ticket = job.dep, job.ticket
@@ -203,9 +204,15 @@ class Pipeline:
         if not job.logged:
             self.jobs.pop(job.event_id, None)
             return
-        await self.store.log_append(job.event_id, outcome, self.settings.event_log_max_events)
-        await self.store.log_close(job.event_id, self.settings.event_retention)
-        await self.cluster.record(job)
+        try:
+            await self.store.log_append(job.event_id, outcome, job.keep)
+            await self.store.log_close(job.event_id, self.settings.event_retention)
+            await self.cluster.record(job)
+        except StoreUnavailableError:
+            # Its readers cannot read either; the log and record expire by themselves (open_log_ttl).
+            logger.warning(
+                "mountui: the end of call %s could not be recorded: the store is unreachable", job.event_id
+            )
         # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
         job.task = job.ticket = job.progress = None
         loop = asyncio.get_running_loop()
@@ -251,9 +258,12 @@ class Pipeline:
         outputs_state: dict[int, Any] = {}
         streams = dep.streams
         async for result in iterate_results(dep.spec, call_args):
-            outputs_state, wire_out = await self._postprocess(dep, result, ctx, threaded)
+            outputs_state, wire_out, size = await self._postprocess(dep, result, ctx, threaded)
             last = wire_out
             if streams:
+                # The log keeps about `event_log_max_bytes` of the largest outputs so far (a stalled reader
+                # holds at most that), and never more than `event_log_max_events` events.
+                job.keep = min(job.keep, max(2, self.settings.event_log_max_bytes // max(size, 1)))
                 await self._emit(job, "output", {"data": wire_out})
         if last is None:  # a generator that yielded nothing
             outputs_state, last = {}, [None] * len(dep.wire_outputs)
@@ -263,10 +273,10 @@ class Pipeline:
 
     async def _postprocess(
         self, dep: Dependency, result: Any, ctx: CallContext, threaded: bool
-    ) -> tuple[dict[int, Any], list[Any]]:
+    ) -> tuple[dict[int, Any], list[Any], int]:
         outputs = dep.outputs
         if not outputs:
-            return {}, []
+            return {}, [], 0
         if len(outputs) == 1:
             results = [result]
         elif isinstance(result, (tuple, list)) and len(result) == len(outputs):
@@ -275,10 +285,12 @@ class Pipeline:
             got = len(result) if isinstance(result, (tuple, list)) else 1
             raise OutputError(f"{dep.endpoint} returned {got} value(s) for {len(outputs)} outputs")
 
-        def convert() -> tuple[dict[int, Any], list[Any]]:
+        def convert() -> tuple[dict[int, Any], list[Any], int]:
             state = {c.id: v for c, v in zip(outputs, results, strict=True) if c.server_side}
-            wire = [to_wire(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side]
-            return state, wire
+            sized = [
+                to_wire_sized(c, v, ctx) for c, v in zip(outputs, results, strict=True) if not c.server_side
+            ]
+            return state, [wire for wire, _ in sized], sum(size for _, size in sized)
 
         return await anyio.to_thread.run_sync(convert) if threaded else convert()
 

@@ -123,8 +123,8 @@ class Routes:
                 raise CallError(
                     410,
                     "resume_too_old",
-                    f"events after {last} are no longer kept (the log keeps the last "
-                    f"{self.ui.settings.event_log_max_events}); start the call again",
+                    f"events after {last} are no longer kept (a call's log keeps only its latest events: "
+                    "event_log_max_events, event_log_max_bytes); start the call again",
                 )
         return self._stream(job, after)
 

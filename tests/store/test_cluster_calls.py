@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,9 @@ from typing import Any
 import httpx
 import pytest
 from support.sse import parse_sse
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "auth"))
+from auth_helpers import greeting_demo, sign_in
 
 import mountui
 from mountui.errors import ConfigError
@@ -90,7 +94,6 @@ def test_a_call_started_on_one_worker_is_resumed_and_cancelled_on_the_other(work
 
 
 def test_an_unknown_call_is_404_on_every_worker(workers) -> None:
-    a, b = workers
     for client in workers:
         response = client.get("/api/events/nothing-like-this")
         assert response.status_code == 404
@@ -127,3 +130,65 @@ def test_the_store_is_named_by_url_or_by_mountui_store(
         build_app(cluster_demo(), secret_key=SECRET)
     with pytest.raises(ConfigError, match="store takes"):
         build_app(cluster_demo(), store=42, secret_key=SECRET)
+
+
+def test_an_unreachable_redis_is_503_and_never_signs_anyone_out(
+    serve: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A Redis of its own for this app, stopped halfway through.
+    from support.programs import require_program
+    from support.redis import RedisProcess
+
+    redis = RedisProcess(
+        workdir=tmp_path_factory.mktemp("outage"),
+        executable=require_program("redis-server", "/usr/bin/redis-server", apt_package="redis-server"),
+    )
+    url = redis.start()
+    try:
+        app = serve(
+            build_app(greeting_demo(), store=url, secret_key=SECRET, auth=[("alice", "wonderland-42")])
+        )
+        with httpx.Client(base_url=app, timeout=10) as client:
+            assert sign_in(client, app, "alice", "wonderland-42").status_code == 303
+            assert client.post("/api/greet", json={"data": ["Bob"]}).status_code == 200
+            redis.stop()
+            for method, path, body in [("POST", "/api/greet", {"data": ["Bob"]}), ("GET", "/config", None)]:
+                refused = client.request(method, path, json=body)
+                assert refused.status_code == 503, refused.text  # not 401: she is still signed in
+                assert refused.json()["error"]["code"] == "store_unavailable"
+                assert refused.headers["retry-after"] == "2"
+            page = client.get("/", follow_redirects=False)
+            assert page.status_code == 503  # not a redirect to the sign-in form
+            assert client.get("/healthz").status_code == 200  # the process itself is fine
+    finally:
+        redis.stop()
+
+
+def test_signing_out_everywhere_on_one_worker_ends_streams_on_the_other(
+    redis_server: str, serve: Callable[..., str]
+) -> None:
+    RELEASE.clear()
+    with mountui.Blocks() as demo:
+        n, out = mountui.Number(), mountui.Textbox()
+        mountui.Button().click(slow, n, out, api_name="slow", concurrency_limit=None)
+    users = [("alice", "wonderland-42")]
+    a, b = (serve(build_app(demo, store=redis_server, secret_key=SECRET, auth=users)) for _ in range(2))
+    try:
+        with httpx.Client(timeout=10) as on_a, httpx.Client(timeout=10) as on_b:
+            assert sign_in(on_a, a, *users[0]).status_code == 303
+            assert sign_in(on_b, b, *users[0]).status_code == 303  # her second device, on the other worker
+            headers = {"Accept": "text/event-stream"}
+            with on_a.stream("POST", f"{a}/api/slow", json={"data": [1]}, headers=headers) as stream:
+                events = parse_sse(stream.iter_lines())
+                assert [next(events)["event"], next(events)["event"]] == ["started", "output"]
+                assert (
+                    on_b.get(
+                        f"{b}/logout", headers={"Origin": b, "Sec-Fetch-Site": "same-origin"}
+                    ).status_code
+                    == 303
+                )
+                ended = list(events)
+            assert ended[-1]["event"] == "error" and ended[-1]["data"]["code"] == "cancelled"
+            assert on_a.post(f"{a}/api/slow", json={"data": [0]}).status_code == 401  # signed out there too
+    finally:
+        RELEASE.set()
