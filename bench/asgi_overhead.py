@@ -95,7 +95,13 @@ def run(
     kind: str, limit: str, fn: str, calls: int, concurrency: list[int], repeat: int
 ) -> list[dict[str, Any]]:
     args = argparse.Namespace(
-        kind=kind, fn=fn, limit=limit, max_queue_size=max(concurrency) + 10, event_retention=0, gc_stats=False
+        kind=kind,
+        fn=fn,
+        limit=limit,
+        max_queue_size=max(concurrency) + 10,
+        event_retention=0,
+        gc_stats=False,
+        gen_delay=0.01,
     )
     app = build(args)
     path = "/bare" if kind == "bare" else "/ui/api/greet"

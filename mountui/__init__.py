@@ -20,6 +20,7 @@ from mountui.components import *  # noqa: F403
 from mountui.errors import ConfigError, Error, MountUIError
 from mountui.injection import OAuthProfile, OAuthToken, Progress, Request
 from mountui.layouts import *  # noqa: F403
+from mountui.typed_api import api
 
 if TYPE_CHECKING:
     from mountui.chat_interface import ChatInterface
@@ -111,6 +112,7 @@ __all__ = [
     "Request",
     "ServerUnavailableError",
     "ValidationError",
+    "api",
     "mount_ui_app",
 ]
 __all__ += components.__all__

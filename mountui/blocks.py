@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from mountui.errors import ConfigError
 
 if TYPE_CHECKING:
-    from mountui.events import Dependency
+    from mountui.events import ConcurrencyLimit, Dependency
+    from mountui.typed_api import McpPrompt, McpResource
 
 _context_stack: contextvars.ContextVar[tuple[BlockContext, ...]] = contextvars.ContextVar(
     "mountui_context_stack", default=()
@@ -118,6 +119,8 @@ class Blocks(BlockContext):
         self.css = css
         self.blocks: dict[int, Block] = {}
         self.dependencies: list[Dependency] = []
+        self.mcp_resources: list[McpResource] = []
+        self.mcp_prompts: list[McpPrompt] = []
         self._next_id = 1
         super().__init__(render=False)
         self._id = 0
@@ -150,6 +153,63 @@ class Blocks(BlockContext):
         from mountui.events import add_dependency
 
         return add_dependency(self, [(None, "load")], fn, inputs, outputs, api_name=api_name, **kwargs)
+
+    def api(
+        self,
+        fn: Callable[..., Any] | None = None,
+        *,
+        api_name: str | None = None,
+        api_description: str | None = None,
+        concurrency_limit: ConcurrencyLimit = "default",
+    ) -> Any:
+        """Expose `fn` as an API (and MCP) endpoint with no UI, typed from its annotations.
+
+        `demo.api(fn, api_name="add")`, or as a decorator: `@demo.api` / `@demo.api(api_name="add")`.
+        Returns `fn` unchanged.
+        """
+        from mountui.typed_api import add_api_function
+
+        def register(target: Callable[..., Any]) -> Callable[..., Any]:
+            add_api_function(
+                self,
+                target,
+                api_name=api_name,
+                api_description=api_description,
+                concurrency_limit=concurrency_limit,
+            )
+            return target
+
+        return register if fn is None else register(fn)
+
+    def mcp_resource(
+        self,
+        uri: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        mime_type: str = "text/plain",
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: the function's return value (str, bytes, or JSON-able) is the MCP resource at `uri`;
+        `{field}` parts of the URI (`data://notes/{name}`) are passed as arguments."""
+        from mountui.typed_api import mcp_resource
+
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.mcp_resources.append(mcp_resource(uri, fn, name, description, mime_type))
+            return fn
+
+        return register
+
+    def mcp_prompt(
+        self, *, name: str | None = None, description: str | None = None
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: an MCP prompt; the function takes string arguments and returns the prompt text."""
+        from mountui.typed_api import mcp_prompt
+
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.mcp_prompts.append(mcp_prompt(fn, name, description))
+            return fn
+
+        return register
 
     # Entry points into the server: imported lazily so `import mountui` stays light.
     def build_app(self, **settings: Any) -> Any:

@@ -25,6 +25,7 @@ class ChatInterface(Blocks):
         placeholder: str = "Type a message and press Enter",
         examples: list[str] | None = None,
         concurrency_limit: Any = "default",
+        rate_limit: str | None = None,
         **blocks_kwargs: Any,
     ) -> None:
         super().__init__(title=title or "Chat", **blocks_kwargs)
@@ -118,6 +119,7 @@ class ChatInterface(Blocks):
                 [reply_out],
                 api_name=api_name,
                 concurrency_limit=concurrency_limit,
+                rate_limit=rate_limit,
             )
             gate = self.api_dependency.endpoint
             add_dependency(
@@ -129,6 +131,7 @@ class ChatInterface(Blocks):
                 api_name=False,
                 concurrency_limit=concurrency_limit,
                 concurrency_id=gate,
+                rate_limit=rate_limit,
             )
             retry_btn.click(
                 retry,
@@ -137,9 +140,15 @@ class ChatInterface(Blocks):
                 api_name=False,
                 concurrency_limit=concurrency_limit,
                 concurrency_id=gate,
+                rate_limit=rate_limit,
             )
-            clear_btn.click(
-                _clear, None, [self.chatbot, self.textbox], api_name=False, concurrency_limit=None
+            clear_btn.click(  # runs no user code: never counts against a rate limit
+                _clear,
+                None,
+                [self.chatbot, self.textbox],
+                api_name=False,
+                concurrency_limit=None,
+                rate_limit=False,
             )
 
     def extra_config(self) -> dict[str, Any]:

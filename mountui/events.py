@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mountui.blocks import Block, Blocks, current_root
 from mountui.errors import ConfigError
 from mountui.injection import FunctionSpec, analyze_function
+from mountui.rates import parse_rate_limit
 
 if TYPE_CHECKING:
     from mountui.components.base import Component
@@ -35,6 +36,7 @@ class Dependency:
     # With a shared store: a call whose worker died is run once more on another worker (only for
     # functions that may safely run twice); otherwise its stream ends with a `worker_lost` error.
     retry_on_worker_loss: bool = False
+    rate_limit: str | Literal[False] | None = None  # its own limit; False: not counted in the app-wide one
 
     @property
     def wire_inputs(self) -> list[Component]:
@@ -92,6 +94,7 @@ def add_dependency(
     concurrency_id: str | None = None,
     api_description: str | None = None,
     retry_on_worker_loss: bool = False,
+    rate_limit: str | Literal[False] | None = None,
 ) -> Dependency:
     from mountui.components.base import Component
 
@@ -129,6 +132,8 @@ def add_dependency(
         raise ConfigError(
             f"concurrency_limit must be a positive int, None or 'default', got {concurrency_limit!r}"
         )
+    if rate_limit is not None and rate_limit is not False:
+        rate_limit = parse_rate_limit(rate_limit).text
     dep = Dependency(
         id=len(blocks.dependencies),
         fn=fn,
@@ -142,6 +147,7 @@ def add_dependency(
         concurrency_id=concurrency_id,
         description=api_description,
         retry_on_worker_loss=bool(retry_on_worker_loss),
+        rate_limit=rate_limit,
     )
     blocks.dependencies.append(dep)
     return dep

@@ -44,6 +44,7 @@ class Interface(Blocks):
         submit_btn: str = "Submit",
         clear_btn: str | None = "Clear",
         concurrency_limit: Any = "default",
+        rate_limit: str | None = None,
         **blocks_kwargs: Any,
     ) -> None:
         super().__init__(title=title or "mountui", **blocks_kwargs)
@@ -87,12 +88,19 @@ class Interface(Blocks):
                 self.output_components,
                 api_name=api_name,
                 concurrency_limit=concurrency_limit,
+                rate_limit=rate_limit,
             )
             if clear is not None:
                 wire = [c for c in (*self.input_components, *self.output_components) if not c.server_side]
                 defaults = [c.value() if callable(c.value) else c.value for c in wire]
+                # Clearing runs no user code: it never counts against a rate limit.
                 clear.click(
-                    _constant(defaults, len(wire)), None, wire, api_name=False, concurrency_limit=None
+                    _constant(defaults, len(wire)),
+                    None,
+                    wire,
+                    api_name=False,
+                    concurrency_limit=None,
+                    rate_limit=False,
                 )
             for c in self.input_components:
                 if hasattr(c, "submit") and "submit" in c.events and type(c).__name__ == "Textbox":
@@ -103,6 +111,7 @@ class Interface(Blocks):
                         api_name=False,
                         concurrency_limit=concurrency_limit,
                         concurrency_id=self.api_dependency.endpoint,
+                        rate_limit=rate_limit,
                     )
 
     def extra_config(self) -> dict[str, Any]:

@@ -50,10 +50,18 @@ class Settings(BaseModel):
     event_log_max_bytes: int = Field(default=512 * 1024, ge=1024)
     shutdown_grace: float = Field(default=5, ge=0)
     worker_lease: float = Field(default=10, gt=0)
+    rate_limit: str | None = None  # app-wide, per caller: "20/minute", "5/second;100/hour"
+    # request -> str: who a caller is counted as (default: the username, else the client's address).
+    rate_limit_key: Callable[..., Any] | None = None
+
+    # Metrics (Prometheus, served at P/metrics; nothing is ever sent anywhere).
+    metrics: bool = False
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     # Presentation.
     show_error: bool = False
     show_api: bool = True
+    mcp_server: bool = False  # an MCP server at P/mcp (needs `pip install 'mountui[mcp]'`)
     favicon_path: str | Path | None = None
     allowed_paths: Sequence[str | Path] = ()
 
@@ -110,6 +118,13 @@ class Settings(BaseModel):
         if not path.is_dir():
             raise ValueError(f"no directory at {str(path)!r} (create it, shared by every worker)")
         return path.resolve()
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str | None) -> str | None:
+        from mountui.rates import parse_rate_limit
+
+        return None if value is None else parse_rate_limit(value).text
 
     @field_validator("root_path")
     @classmethod

@@ -27,7 +27,9 @@ export class ApiError extends Error {
       // not JSON: keep the generic message
     }
     const retry = res.headers.get("Retry-After");
-    if (res.status === 429 && retry) message += ` (try again in ${retry} s)`;
+    // A rate limit: say how long to wait, in the page's own words, from the server's Retry-After.
+    if (code === "rate_limited" && retry) message = `Too many requests, try again in ${retry} s`;
+    else if (res.status === 429 && retry) message += ` (try again in ${retry} s)`;
     return new ApiError(code, message, res.status);
   }
 }

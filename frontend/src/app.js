@@ -83,6 +83,14 @@ export class App {
         h("span", { "aria-hidden": "true" }, "·"),
       );
     }
+    if (this.config.mcp_server) {
+      // The MCP server's address, and a page there with the snippets for MCP clients.
+      const url = new URL(this.api.url("mcp"), window.location.href).href;
+      items.push(
+        h("a", { href: url, class: "mu-footer-link", title: "MCP server: " + url }, "MCP: " + url),
+        h("span", { "aria-hidden": "true" }, "·"),
+      );
+    }
     items.push(h("span", {}, "Built with mountui"));
     return h("footer", { class: "mu-footer" }, items);
   }

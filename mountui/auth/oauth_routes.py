@@ -185,6 +185,7 @@ class OAuthSource(IdentitySource):
         try:
             return await self._sign_in(request)
         except SignInFailed as failed:
+            self.sessions.report_sign_in(SESSION_KIND, succeeded=False)
             logger.warning(
                 "mountui: sign-in with %s failed: %s; no session created", self.oauth.name, failed.reason
             )

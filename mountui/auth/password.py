@@ -214,6 +214,7 @@ class PasswordSource(IdentitySource):
         keys = self._throttle_keys(request, username, client)
         who = f"{username[:64]!r} from {client}"
         if wait := await self.throttle.locked_for(keys):
+            self.sessions.report_sign_in(SESSION_KIND, succeeded=False)
             return self._throttled(target, username, wait, who)
         try:
             accepted = await self.checker.check(username, password, request)
@@ -221,11 +222,13 @@ class PasswordSource(IdentitySource):
             logger.exception("mountui: the auth function raised; sign-in refused")
             accepted = False
         if not accepted:
+            self.sessions.report_sign_in(SESSION_KIND, succeeded=False)
             if await self.throttle.failed(keys):
                 return self._throttled(target, username, math.ceil(self.throttle.window), who)
             logger.info("mountui: refused sign-in of %s: wrong username or password", who)
             return self._form(401, target, "Wrong username or password.", username)
         if wait := await self.throttle.locked_for(keys):  # locked by a parallel attempt meanwhile
+            self.sessions.report_sign_in(SESSION_KIND, succeeded=False)
             return self._throttled(target, username, wait, who)
         await self.throttle.succeeded(keys[0])
         response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})

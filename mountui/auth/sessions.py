@@ -79,6 +79,8 @@ class SessionManager:
         )
         # Called with the ids of ended sessions (the app ends their running calls and open streams).
         self.on_end: list[Callable[[set[str]], None]] = []
+        # Called with (kind, succeeded) for every sign-in attempt that got an answer (the app's metrics).
+        self.on_sign_in: list[Callable[[str, bool], None]] = []
 
     # --- cookie details, per mount ---
     @staticmethod
@@ -171,7 +173,13 @@ class SessionManager:
         if previous is not None:
             await self.end(request, previous[0], previous[1]["username"], all_sessions=False)
         record = {"kind": kind, "mount": self.app_key(request), **data}
-        return await self.create(request, response, username, record)
+        login_session_id = await self.create(request, response, username, record)
+        self.report_sign_in(kind, succeeded=True)
+        return login_session_id
+
+    def report_sign_in(self, kind: str, *, succeeded: bool) -> None:
+        for callback in self.on_sign_in:
+            callback(kind, succeeded)
 
     async def update(self, login_session_id: str, record: dict[str, Any]) -> None:
         remaining = self.max_age - (self.clock() - record["created"])

@@ -2,17 +2,24 @@
 
 Whatever a route, the guard or a library raises, the caller gets the documented JSON error (or, for a page,
 a small HTML error page), never a server's plain-text 500, and the error is logged once, here.
+
+Routes are plain ASGI apps (`Endpoint`): a `CallError` becomes its JSON error where it is raised, and
+nothing but this edge wraps `send`, so each chunk of an event stream passes one wrapper, not three. A host
+app's exception handlers never answer for the mounted UI.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mountui.http.responses import NO_STORE, error_response
+from mountui.errors import CallError
+from mountui.http.responses import NO_STORE, call_error_response, error_response
 
 logger = logging.getLogger("mountui")
 
@@ -39,9 +46,32 @@ def error_for(request: Request) -> Response:
     return error_response(500, "internal_error", message, NO_STORE)
 
 
-async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    """For Starlette's `exception_handlers`: the response only; `Edge` logs what the router re-raises."""
-    return error_for(request)
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def http_error(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    return error_response(status, HTTP_CODES.get(status, "http_error"), detail, headers)
+
+
+async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """What the router answers for a path it has no route for."""
+    await http_error(404, "Not Found")(scope, receive, send)
+
+
+class Endpoint:
+    """A route's handler as a plain ASGI app: its `CallError` becomes the documented JSON error right here."""
+
+    __slots__ = ("handler",)
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response]]) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            response = await self.handler(Request(scope, receive, send))
+        except CallError as exc:
+            response = call_error_response(exc)
+        await response(scope, receive, send)
 
 
 class Edge:
@@ -66,6 +96,15 @@ class Edge:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except (CallError, HTTPException) as exc:
+            if started:
+                raise
+            response = (
+                call_error_response(exc)
+                if isinstance(exc, CallError)
+                else http_error(exc.status_code, exc.detail, exc.headers)
+            )
+            await response(scope, receive, send_with_headers)
         except Exception:
             logger.exception(
                 "mountui: unhandled error answering %s %s", scope.get("method"), scope.get("path")

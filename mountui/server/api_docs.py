@@ -248,7 +248,12 @@ class ApiDocs:
     async def docs(self, request: Request) -> Response:
         self._check_published()
         theme = request.query_params.get("__theme")
+        mcp = ""
+        if self.ui.settings.mcp_server:
+            from mountui.server.mcp.page import render_config_section
+
+            mcp = render_config_section(self.ui.blocks.title, public_url(request.scope, "/mcp"))
         page = render_docs_page(
-            self.ui.blocks.title, public_url(request.scope, "/"), self.endpoints, self.auth, theme
+            self.ui.blocks.title, public_url(request.scope, "/"), self.endpoints, self.auth, theme, mcp
         )
         return HTMLResponse(page, headers=DOCS_HEADERS)

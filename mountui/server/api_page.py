@@ -137,7 +137,12 @@ def _auth_section(url: str, auth: AuthKind) -> str:
 
 
 def render_docs_page(
-    title: str, url: str, endpoints: list[Endpoint], auth: AuthKind, theme: str | None
+    title: str,
+    url: str,
+    endpoints: list[Endpoint],
+    auth: AuthKind,
+    theme: str | None,
+    mcp_section: str = "",
 ) -> str:
     theme_attr = f' data-theme="{theme}"' if theme in ("light", "dark") else ""
     nav = "".join(
@@ -165,6 +170,7 @@ def render_docs_page(
         )
         + "</section>",
         _auth_section(url, auth),
+        mcp_section,  # the MCP server's URL and client snippets (mcp_server=True)
     ]
     for ep in endpoints:
         badge = '<span class="badge">streams</span>' if ep.stream else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -11,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.routing import BaseRoute, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from mountui._version import __version__
@@ -22,11 +23,12 @@ from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component
 from mountui.errors import ConfigError
-from mountui.http.edge import Edge
+from mountui.http.edge import Edge, Endpoint, not_found
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
+from mountui.server.metrics import MetricsRoute, MetricsTokenSource, enable_metrics
 from mountui.server.pipeline import Pipeline
-from mountui.server.routes import Routes, error_handlers
+from mountui.server.routes import Routes
 from mountui.server.signals import hear_stop_signals
 from mountui.server.static import StaticAssets
 from mountui.server.tab_ids import TabIds
@@ -52,6 +54,16 @@ def _interactive_flags(blocks: Blocks) -> dict[int, bool]:
     return flags
 
 
+def as_endpoint(route: BaseRoute) -> BaseRoute:
+    """The same route, its handler called as a plain ASGI app (see `Endpoint`)."""
+    if not isinstance(route, Route) or not (
+        inspect.isfunction(route.endpoint) or inspect.ismethod(route.endpoint)
+    ):
+        return route  # already an ASGI app (the MCP server)
+    methods = sorted(route.methods - {"HEAD"}) if route.methods else None
+    return Route(route.path, Endpoint(route.endpoint), methods=methods, name=route.name)
+
+
 class UIApp:
     """The ASGI app of one mounted UI. Everything it serves goes through `Guard`."""
 
@@ -75,7 +87,8 @@ class UIApp:
             directory=settings.file_dir,
             store=self.store if self.store.shared else None,
         )
-        self.pipeline = Pipeline(blocks, settings, self.store, self.files)
+        self.metrics = enable_metrics(blocks, settings)  # None unless metrics=True
+        self.pipeline = Pipeline(blocks, settings, self.store, self.files, self.metrics)
         self.assets = StaticAssets()
         self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
@@ -86,14 +99,32 @@ class UIApp:
                 self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
             )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            if self.metrics is not None:
+                self.sessions.on_sign_in.append(self.metrics.sign_in)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
         if settings.auth_dependency is not None:
             self.sources.append(DependencySource(settings.auth_dependency, settings.login_url))
-        self.authenticator = Authenticator(self.sources, settings.login_url)
+        self.mcp: Any = None
+        if settings.mcp_server:
+            from mountui.auth.mcp_credentials import McpCredentialsSource
+            from mountui.server.mcp.server import McpServer
+
+            # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
+            self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
+            self.mcp = McpServer(self)
+        metrics_token = MetricsTokenSource(settings.metrics_token) if settings.metrics_token else None
+        self.authenticator = Authenticator(
+            [*self.sources, *([metrics_token] if metrics_token else [])], settings.login_url
+        )
         self.routes = Routes(self)
         extra_routes = [r for s in self.sources for r in s.routes()]
-        self.router = Starlette(
-            routes=[*extra_routes, *self.routes.routes()], exception_handlers=error_handlers()
+        if self.mcp is not None:
+            extra_routes.append(self.mcp.route())
+        if self.metrics is not None:
+            extra_routes += MetricsRoute(self.metrics, metrics_token, self.authenticator.required).routes()
+        # A bare router of plain ASGI endpoints: no middleware of its own (the edge catches errors).
+        self.router = Router(
+            routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found
         )
         self.app = Edge(Guard(self.router, self.authenticator, settings))
         self._static_config = self._build_static_config()
@@ -129,6 +160,7 @@ class UIApp:
             "components": components,
             "layout": self.blocks.layout(),
             "dependencies": [d.config() for d in self.blocks.dependencies],
+            **({"mcp_server": True} if self.settings.mcp_server else {}),
             **self.blocks.extra_config(),
         }
 
@@ -175,6 +207,8 @@ class UIApp:
 
     async def shutdown(self) -> None:
         await self.pipeline.shutdown()
+        if self.mcp is not None:
+            await self.mcp.stop()
         self.files.close()
         await self.store.close()
         self._started = False
@@ -185,6 +219,8 @@ class UIApp:
             return
         if not self._started:
             await self.startup()
+        # Served alone, as in a host: the router then raises 404/405 for the edge to answer in JSON.
+        scope.setdefault("app", self)
         await self.app(scope, receive, send)
 
     async def _serve_lifespan(self, receive: Receive, send: Send) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -77,6 +78,8 @@ class Cluster:
         self._unsubscribe: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._outbox: list[dict[str, Any]] = []  # signals not yet sent, in order
+        # Signals of other parts of the server (the MCP server's cancellations), by their `op`.
+        self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
         self._sender: asyncio.Future[None] | None = None
 
     def start(self) -> None:
@@ -152,6 +155,9 @@ class Cluster:
         if not isinstance(message, dict):
             return
         pipeline, op = self.pipeline, message.get("op")
+        if op in self.handlers:
+            self.handlers[op](message)
+            return
         if op == "end_sessions":
             pipeline.end_local_sessions({str(i) for i in message.get("ids", ())})
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pydantic import ConfigDict, TypeAdapter
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from mountui.components import Component
 from mountui.errors import CallError, OutputError
@@ -50,3 +50,29 @@ def to_wire_sized(component: Component, value: Any, ctx: CallContext | None) -> 
             f"{type(value).__name__} the function returned: {exc}"
         ) from exc
     return wire, size
+
+
+def validate_values(dep: Dependency, body: Any, validator: TypeAdapter[Any]) -> list[Any]:
+    """The call's values, checked against its input components (strict: no coercion), or a 400 naming
+    the input that is wrong."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise CallError(400, "validation_error", 'the body must be a JSON object {"data": [...]}')
+    data = body["data"]
+    wire = dep.wire_inputs
+    if len(data) != len(wire):
+        names = ", ".join(c.api_label() for c in wire) or "none"
+        raise CallError(
+            400,
+            "validation_error",
+            f"{dep.endpoint} takes {len(wire)} value(s) ({names}), got {len(data)}",
+        )
+    try:
+        return list(validator.validate_python(tuple(data)))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors()[:5]:
+            index = err["loc"][0] if err["loc"] else 0
+            label = wire[index].api_label() if isinstance(index, int) and index < len(wire) else "input"
+            where = "".join(f"[{p}]" for p in err["loc"][1:])
+            problems.append(f"{label}{where}: {err['msg']}")
+        raise CallError(400, "validation_error", "; ".join(problems)) from None

@@ -14,7 +14,6 @@ from collections import deque
 from typing import Any
 
 import anyio.to_thread
-from pydantic import ValidationError
 
 from mountui.blocks import Blocks
 from mountui.calling import call_callback, iterate_results
@@ -23,10 +22,12 @@ from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
-from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized
+from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized, validate_values
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
+from mountui.server.observer import CallObserver
 from mountui.server.progress import ProgressRelay
+from mountui.server.rate_limits import RateLimiter
 from mountui.server.tab_state import TabState
 from mountui.settings import Settings
 from mountui.store.base import Store
@@ -35,13 +36,24 @@ logger = logging.getLogger("mountui")
 
 
 class Pipeline:
-    def __init__(self, blocks: Blocks, settings: Settings, store: Store, files: FileStore) -> None:
+    def __init__(
+        self,
+        blocks: Blocks,
+        settings: Settings,
+        store: Store,
+        files: FileStore,
+        observer: CallObserver | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.files = files
         self.tab_state = TabState(store, settings.state_max_size, settings.state_ttl)
         self.queue = store.queue(settings.max_queue_size, settings.worker_lease)
         self.endpoints = {d.endpoint: d for d in blocks.dependencies}
+        self.observer = observer or CallObserver()
+        self.limits = RateLimiter(
+            blocks.dependencies, settings.rate_limit, settings.rate_limit_key, store, self.observer
+        )
         self._validators = {d.endpoint: strict_tuple(d) for d in blocks.dependencies}
         self._has_files = {
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
@@ -64,27 +76,7 @@ class Pipeline:
         return dep
 
     def validate(self, dep: Dependency, body: Any) -> list[Any]:
-        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            raise CallError(400, "validation_error", 'the body must be a JSON object {"data": [...]}')
-        data = body["data"]
-        wire = dep.wire_inputs
-        if len(data) != len(wire):
-            names = ", ".join(c.api_label() for c in wire) or "none"
-            raise CallError(
-                400,
-                "validation_error",
-                f"{dep.endpoint} takes {len(wire)} value(s) ({names}), got {len(data)}",
-            )
-        try:
-            return list(self._validators[dep.endpoint].validate_python(tuple(data)))
-        except ValidationError as exc:
-            problems = []
-            for err in exc.errors()[:5]:
-                index = err["loc"][0] if err["loc"] else 0
-                label = wire[index].api_label() if isinstance(index, int) and index < len(wire) else "input"
-                where = "".join(f"[{p}]" for p in err["loc"][1:])
-                problems.append(f"{label}{where}: {err['msg']}")
-            raise CallError(400, "validation_error", "; ".join(problems)) from None
+        return validate_values(dep, body, self._validators[dep.endpoint])
 
     # --- values of components whose default is a function ---
     async def initial_values(self, components: list[Component]) -> dict[int, Any]:
@@ -120,6 +112,8 @@ class Pipeline:
                 f"the server is restarting; try again in {RETRY_AFTER} s",
                 {"Retry-After": str(RETRY_AFTER)},
             )
+        if attempt == 0:  # a call run again after its worker was lost was counted the first time
+            await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
         limit = (
             self.settings.default_concurrency_limit
             if dep.concurrency_limit == "default"
@@ -145,8 +139,11 @@ class Pipeline:
                 await self.cluster.record(job, caller, values)
             # The log exists before anyone reads it: its first event is written here, not by the task.
             if ticket.wait is not None:
+                self.observer.queued(job)
                 await self._emit(job, "queued", {"event_id": job.event_id, "position": ticket.position})
             else:
+                job.started_at = job.queued_at
+                self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
         except BaseException:
             # The store failed: hold nothing for a call that was never accepted.
@@ -169,9 +166,10 @@ class Pipeline:
         try:
             if ticket.wait is not None:
                 await ticket.wait
+                job.started_at = time.time()
+                self.observer.started(job)
                 await self._emit(job, "started", {"event_id": job.event_id})
             job.started = True
-            job.started_at = time.time()
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
             outcome = CANCELLED
@@ -199,6 +197,7 @@ class Pipeline:
         if job.progress is not None:
             await job.progress.close()  # its last update goes before the final event
         job.finished = True  # nothing more is written for this call
+        self.observer.finished(job, outcome)
         if not job.done.done():
             job.done.set_result(outcome)
         if not job.logged:
@@ -307,6 +306,7 @@ class Pipeline:
         return job
 
     def attach(self, job: Job | RemoteJob) -> None:
+        self.observer.stream_opened()
         if isinstance(job, RemoteJob):
             self.cluster.send("attach", id=job.event_id)
             return
@@ -316,6 +316,7 @@ class Pipeline:
             job.cancel_timer = None
 
     def detach(self, job: Job | RemoteJob) -> None:
+        self.observer.stream_closed()
         if isinstance(job, RemoteJob):
             self.cluster.send("detach", id=job.event_id)
             return

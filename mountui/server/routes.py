@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from starlette.datastructures import UploadFile
@@ -14,9 +14,8 @@ from starlette.routing import Route
 from mountui.auth.identity import ANONYMOUS
 from mountui.errors import CallError
 from mountui.http.bodies import check_declared_length, limited_receive, read_json
-from mountui.http.edge import handle_unexpected
 from mountui.http.event_stream import EventStreamResponse
-from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse, call_error_response
+from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse
 from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
 from mountui.server.files import StoredFile, served_type
@@ -214,18 +213,3 @@ class Routes:
         if self.ui.pipeline.closing:  # draining: a load balancer sends new callers elsewhere
             return JSONResponse({"status": "shutting_down"}, status_code=503, headers=NO_STORE)
         return JSONResponse({"status": "ok"}, headers=NO_STORE)
-
-
-def error_handlers() -> dict[Any, Any]:
-    async def on_call_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, CallError)
-        return call_error_response(exc)
-
-    async def on_http_error(request: Request, exc: Exception) -> Response:
-        status = getattr(exc, "status_code", 500)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
-        return JSONResponse(
-            {"error": {"code": code, "message": str(getattr(exc, "detail", "error"))}}, status_code=status
-        )
-
-    return {CallError: on_call_error, 404: on_http_error, 405: on_http_error, Exception: handle_unexpected}

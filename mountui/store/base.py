@@ -6,7 +6,7 @@ The in-memory store serves one process; a Redis store lets many workers or machi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -41,6 +41,13 @@ class Store(ABC):
     @abstractmethod
     async def incr(self, key: str, ttl: float) -> int:
         """Add one to a counter that expires `ttl` seconds after it was created; return the new count."""
+
+    # --- moving-window rate limits ---
+    @abstractmethod
+    async def hit_windows(self, key: str, windows: Sequence[tuple[str, int, float]]) -> float:
+        """Count one hit in each `(name, limit, seconds)` window of `key` if every one of them counted fewer
+        than `limit` hits in the last `seconds`, and return 0. Otherwise count nothing anywhere and return how
+        many seconds remain until such a hit would fit. Atomic: workers sharing the store never overshoot."""
 
     # --- sets (for example all session ids of a user) ---
     @abstractmethod

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import heapq
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mountui.store.base import LogRead, Store
@@ -29,6 +30,16 @@ class _Log:
                 fut.set_result(None)
 
 
+class _Window:
+    """The times of the last `limit` hits of one rate-limit window, newest last."""
+
+    __slots__ = ("deadline", "hits")
+
+    def __init__(self, limit: int) -> None:
+        self.hits: deque[float] = deque(maxlen=limit)
+        self.deadline = 0.0  # when the newest hit leaves the window: the record is useless after that
+
+
 def _wake(fut: asyncio.Future[None]) -> None:
     if not fut.done():
         fut.set_result(None)
@@ -44,6 +55,8 @@ class MemoryStore(Store):
         self._logs: dict[str, _Log] = {}
         self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
         self._subscribers: dict[str, list[Callable[[Any], None]]] = {}
+        self._windows: dict[str, _Window] = {}
+        self._window_expiries: list[tuple[float, str]] = []  # heap of (deadline, window key): one per key
 
     def _sweep(self, now: float) -> None:
         while self._expiries and self._expiries[0][0] <= now:
@@ -85,6 +98,40 @@ class MemoryStore(Store):
         count = entry[0] + 1
         self._values[key] = (count, entry[1])
         return count
+
+    def _sweep_windows(self, now: float) -> None:
+        heap = self._window_expiries
+        while heap and heap[0][0] <= now:
+            _deadline, key = heapq.heappop(heap)
+            window = self._windows.get(key)
+            if window is None:
+                continue
+            if window.deadline <= now:
+                del self._windows[key]
+            else:  # hit again since: look at it again when its newest hit leaves the window
+                heapq.heappush(heap, (window.deadline, key))
+
+    async def hit_windows(self, key: str, windows: Sequence[tuple[str, int, float]]) -> float:
+        now = self.clock()
+        self._sweep_windows(now)
+        found: list[tuple[str, _Window | None, int, float]] = []
+        wait = 0.0
+        for name, limit, seconds in windows:
+            window_key = f"{key}|{name}|{limit}/{seconds!r}"
+            window = self._windows.get(window_key)
+            # Full when it holds `limit` hits: the oldest of them decides when the next one fits.
+            if window is not None and len(window.hits) == limit:
+                wait = max(wait, window.hits[0] + seconds - now)
+            found.append((window_key, window, limit, seconds))
+        if wait > 0:
+            return wait
+        for window_key, window, limit, seconds in found:
+            if window is None:
+                window = self._windows[window_key] = _Window(limit)
+                heapq.heappush(self._window_expiries, (now + seconds, window_key))
+            window.hits.append(now)
+            window.deadline = now + seconds
+        return 0.0
 
     async def set_add(self, key: str, member: str, ttl: float | None = None) -> None:
         entry = self._live(key)

@@ -26,15 +26,13 @@ Encoding of values:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import hashlib
 import hmac
 import logging
 import pickle
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -42,6 +40,7 @@ import orjson
 from mountui.errors import MissingExtraError, MountUIError, StoreUnavailableError
 from mountui.store.base import LogRead, Store
 from mountui.store.queue import Queue
+from mountui.store.redis_signals import RedisSignals
 
 logger = logging.getLogger("mountui.store")
 
@@ -55,6 +54,31 @@ _INCR = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
+"""
+
+# Moving windows: per window a list of the times (Redis's clock, in microseconds) of its last `limit` hits,
+# newest first. A hit fits when, in every window, the hit `limit` back is older than the window; then it is
+# added to all of them, else to none. KEYS: one list per window. ARGV: limit and length (us) of each window.
+# Returns 0, or the microseconds until the hit would fit.
+_HIT_WINDOWS = """
+local t = redis.call('TIME')
+local stamp = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
+local now = tonumber(stamp)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local oldest = redis.call('LINDEX', key, tonumber(ARGV[2 * i - 1]) - 1)
+  if oldest then
+    local left = tonumber(oldest) + tonumber(ARGV[2 * i]) - now
+    if left > wait then wait = left end
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('LPUSH', key, stamp)
+  redis.call('LTRIM', key, 0, tonumber(ARGV[2 * i - 1]) - 1)
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * i]) / 1000))
+end
+return 0
 """
 
 # SADD; a ttl sets the expiry of a new set and may lengthen, never shorten, that of an existing one.
@@ -178,10 +202,10 @@ class RedisStore(Store):
             else hmac.new(signing_key, b"mountui.store.pickle.v1", hashlib.sha256).digest()
         )
         self._client = redis_asyncio.Redis.from_url(url, socket_connect_timeout=5)
-        self._handlers: dict[str, list[Callable[[Any], None]]] = {}
-        self._listener: asyncio.Task[None] | None = None
+        self._signals = RedisSignals(self._client, f"{namespace}:ch:*", self.connection_errors)
         self._incr = self._client.register_script(_INCR)
         self._set_add = self._client.register_script(_SET_ADD)
+        self._hit_windows = self._client.register_script(_HIT_WINDOWS)
         self._log_append = self._client.register_script(_LOG_APPEND)
         self._log_close = self._client.register_script(_LOG_CLOSE)
 
@@ -266,6 +290,16 @@ class RedisStore(Store):
     async def incr(self, key: str, ttl: float) -> int:
         return int(await self._incr(keys=[self._key(key)], args=[_ms(ttl)]))
 
+    # --- moving-window rate limits ---
+    async def hit_windows(self, key: str, windows: Sequence[tuple[str, int, float]]) -> float:
+        # One hash tag: every window of a key lands on the same Redis Cluster slot, as the script needs.
+        keys = [
+            f"{self.namespace}:rate:{{{key}}}:{name}:{limit}/{seconds!r}" for name, limit, seconds in windows
+        ]
+        args = [part for _name, limit, seconds in windows for part in (limit, max(1, round(seconds * 1e6)))]
+        wait_us = int(await self._hit_windows(keys=keys, args=args))
+        return wait_us / 1e6
+
     # --- sets ---
     @_reachable
     async def set_add(self, key: str, member: str, ttl: float | None = None) -> None:
@@ -331,41 +365,7 @@ class RedisStore(Store):
         await self._client.publish(self._channel(channel), orjson.dumps(message))
 
     def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
-        handlers = self._handlers.setdefault(self._channel(channel), [])
-        handlers.append(handler)
-        if self._listener is None:
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
-
-        def unsubscribe() -> None:
-            if handler in handlers:
-                handlers.remove(handler)
-
-        return unsubscribe
-
-    async def _listen(self) -> None:
-        """Deliver messages to this process's handlers; after a lost connection, subscribe again (messages
-        sent meanwhile are missed: signals are at most once, and what needs more polls as well)."""
-        delay = 0.1
-        while True:
-            pubsub = self._client.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.psubscribe(f"{self.namespace}:ch:*")
-                delay = 0.1
-                async for message in pubsub.listen():
-                    if message.get("type") != "pmessage":
-                        continue
-                    channel = message["channel"].decode()
-                    for handler in list(self._handlers.get(channel, ())):
-                        try:
-                            handler(orjson.loads(message["data"]))
-                        except Exception:
-                            logger.exception("mountui: a handler of %s failed", channel)
-            except self.connection_errors as exc:
-                logger.warning("mountui: lost Redis pub/sub (%s); reconnecting in %.1f s", exc, delay)
-            finally:
-                await pubsub.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+        return self._signals.subscribe(self._channel(channel), handler)
 
     def queue(self, max_waiting: int, lease: float) -> Queue:
         from mountui.store.redis_queue import RedisQueue
@@ -373,11 +373,7 @@ class RedisStore(Store):
         return RedisQueue(self, max_waiting, lease)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        await self._signals.close()
         closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
         await closer()
 

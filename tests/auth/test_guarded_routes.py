@@ -43,7 +43,8 @@ def enumerate_routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[tupl
                 yield method, path + "/"
                 yield method, path + "/anything"
         elif isinstance(route, Route):
-            for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
+            # No methods: an ASGI app (the MCP server) that takes any method.
+            for method in sorted((route.methods or {"GET", "POST", "DELETE"}) - {"HEAD"}):
                 yield method, prefix + _fill(route.path)
         elif isinstance(route, WebSocketRoute):
             yield "GET", prefix + _fill(route.path)  # a plain GET reaches the guard the same way
@@ -69,10 +70,12 @@ def _dependency_nobody(request: Any) -> None:
     return None
 
 
-APPS = {
-    "password": dict(auth=USERS, secret_key=SECRET),
-    "auth_dependency": dict(auth_dependency=_dependency_nobody),
-    "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody),
+APPS = {  # with every optional route on (P/mcp, P/metrics), so the census sees it
+    "password": dict(auth=USERS, secret_key=SECRET, mcp_server=True),
+    "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True),
+    "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True),
+    # P/metrics, and the scraper's token source, which must not open anything else.
+    "metrics": dict(auth=USERS, secret_key=SECRET, metrics=True, metrics_token="a-scraper-token-0123456789"),
 }
 
 
@@ -84,6 +87,7 @@ def test_every_route_outside_the_public_list_refuses_anonymous_callers(
     base = serve(ui)
     routes = _all_routes(ui)
     assert ("POST", "/login") in routes or kind == "auth_dependency"
+    assert ("POST", "/mcp") in routes
     checked = 0
     for method, path in routes:
         if ui.authenticator.is_public(path):

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "mountui"
 BASE = {"errors", "filenames", "_version"}
 DESCRIPTION = {
     "blocks", "events", "components", "layouts", "interface", "chat_interface", "injection", "calling",
-    "markdown", "oauth", "settings",
+    "markdown", "oauth", "settings", "typed_api", "rates",
 }  # fmt: skip
 ALLOWED = {
     **{name: BASE for name in BASE},

@@ -32,6 +32,9 @@ KNOWN = {
     "from main import app, demo": "test_password_sign_in",
     "OAuth.google": "test_google_sign_in_builds",
     "from mountui import Client": "test_mount_into_fastapi_then_curl_and_the_client",
+    "mcp_server=True": "test_mcp_server_and_its_python_client",
+    "from mcp import Client": "test_mcp_server_and_its_python_client",
+    'rate_limit="20/minute"': "test_rate_limits_and_metrics",
 }
 
 
@@ -149,3 +152,42 @@ def test_google_sign_in_builds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['/members']"
+
+
+def test_mcp_server_and_its_python_client(run, tmp_path):
+    port = free_port()
+    server = block("tools.launch(mcp_server=True)")
+    (tmp_path / "text_tools.py").write_text(
+        server.replace("launch(mcp_server=True)", f"launch(port={port}, mcp_server=True)")
+    )
+    run(["text_tools.py"], f"http://127.0.0.1:{port}/config", cwd=tmp_path)
+    client = block("from mcp import Client")
+    done = subprocess.run(
+        [sys.executable, "-c", client.replace("127.0.0.1:7860", f"127.0.0.1:{port}")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = [line[2:] for line in client.splitlines() if line.startswith("# ")]
+    assert done.stdout.strip().splitlines() == expected
+
+
+def test_rate_limits_and_metrics(run, tmp_path):
+    (tmp_path / "limits.py").write_text(block('rate_limit="20/minute"'))
+    port = free_port()
+    base = run(
+        ["-m", "uvicorn", "limits:app", "--port", str(port)], f"http://127.0.0.1:{port}/config", cwd=tmp_path
+    )
+    base = base.rsplit("/", 1)[0]
+    answers = [httpx.post(f"{base}/api/generate", json={"data": ["hi"]}) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert answers[0].json() == {"data": ["HI"]}
+    assert answers[5].json()["error"]["code"] == "rate_limited"
+    assert 59 <= int(answers[5].headers["retry-after"]) <= 60
+    assert httpx.get(f"{base}/metrics").status_code == 401  # the token is needed
+    bearer = {"Authorization": "Bearer replace-with-a-long-random-token"}
+    metrics = httpx.get(f"{base}/metrics", headers=bearer).text
+    assert 'mountui_calls_total{endpoint="generate"} 5.0' in metrics
+    assert 'mountui_rate_limited_calls_total{endpoint="generate"} 1.0' in metrics

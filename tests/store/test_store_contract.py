@@ -275,3 +275,49 @@ def test_a_log_keeps_only_its_last_items_when_asked(backend: Backend) -> None:
         assert await b.log_read("L", 10, timeout=1) == ([], True, 11)
 
     run(backend, body, workers=2)
+
+
+# --- moving-window rate limits ---
+
+
+def test_hit_windows_accepts_up_to_the_limit_then_says_how_long_to_wait(backend: Backend) -> None:
+    async def body(a: Store, b: Store) -> None:
+        assert await a.hit_windows("k", [("w", 2, 0.5)]) == 0
+        await backend.advance(0.2)
+        assert await b.hit_windows("k", [("w", 2, 0.5)]) == 0  # another worker counts into the same window
+        wait = await a.hit_windows("k", [("w", 2, 0.5)])
+        # The first hit leaves the window 0.5 s after it was made, at most 0.3 s from now (Redis's clock
+        # runs on while the test does, hence the loose lower bound).
+        assert 0.1 < wait <= 0.3
+        assert await b.hit_windows("other", [("w", 2, 0.5)]) == 0  # keys are counted apart
+        assert await b.hit_windows("k", [("v", 2, 0.5)]) == 0  # and so are the names of a key's windows
+        await backend.advance(wait + 0.02)
+        assert await b.hit_windows("k", [("w", 2, 0.5)]) == 0  # the first hit has left the window
+        assert 0 < await a.hit_windows("k", [("w", 2, 0.5)]) <= 0.2  # the second one has not
+
+    run(backend, body, workers=2)
+
+
+def test_a_refused_hit_counts_in_no_window(backend: Backend) -> None:
+    async def body(a: Store) -> None:
+        windows = [("short", 1, 0.3), ("long", 3, 30.0)]
+        assert await a.hit_windows("k", windows) == 0
+        for _ in range(5):  # refused by the short window: the long one must not fill up meanwhile
+            assert await a.hit_windows("k", windows) > 0
+        await backend.advance(0.35)
+        assert await a.hit_windows("k", windows) == 0
+        await backend.advance(0.35)
+        assert await a.hit_windows("k", windows) == 0
+        await backend.advance(0.35)
+        # Three hits in 30 s: now the long window refuses, for about the 30 s its first hit has left.
+        assert 28 < await a.hit_windows("k", windows) <= 30
+
+    run(backend, body)
+
+
+def test_hit_windows_is_atomic_under_concurrency(backend: Backend) -> None:
+    async def body(a: Store, b: Store) -> None:
+        results = await asyncio.gather(*(s.hit_windows("k", [("w", 7, 30.0)]) for s in (a, b) * 10))
+        assert sum(1 for wait in results if wait == 0) == 7
+
+    run(backend, body, workers=2)

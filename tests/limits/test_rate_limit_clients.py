@@ -1,0 +1,55 @@
+"""The same limit reaches every kind of caller: the sync client (over a real server), the async client, and
+a client's streamed `submit`, each raising `RateLimitError` with the seconds left in `retry_after`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import httpx
+import pytest
+from limits_helpers import echo_app
+from support.clock import FakeClock
+
+import mountui
+from mountui.server.app import build_app
+
+
+def test_the_sync_client_raises_rate_limit_error_with_retry_after(
+    serve: Callable[..., str], clock: FakeClock
+) -> None:
+    base = serve(build_app(echo_app(), rate_limit="2/minute", clock=clock))
+    with mountui.Client(base) as client:
+        assert client.predict("a", api_name="echo") == "a"
+        clock.advance(20)
+        assert client.predict("b", api_name="shout") == "B"  # app-wide: every endpoint counts
+        with pytest.raises(mountui.RateLimitError) as refused:
+            client.predict("c", api_name="echo")
+        assert refused.value.retry_after == 40
+        assert refused.value.status == 429
+        assert "Too many requests, try again in 40 s" in str(refused.value)
+        with pytest.raises(mountui.RateLimitError):
+            client.submit("d", api_name="echo").result(timeout=10)  # a streamed call is refused the same
+        clock.advance(40)
+        assert client.predict("e", api_name="echo") == "e"
+
+
+def test_the_async_client_raises_rate_limit_error_with_retry_after(clock: FakeClock) -> None:
+    app = build_app(echo_app(rate_limit="1/hour"), clock=clock)
+
+    async def main() -> None:
+        async with app.lifespan():
+            transport = httpx.ASGITransport(app=app)
+            async with mountui.AsyncClient("http://testserver/", transport=transport) as client:
+                assert await client.predict("a", api_name="echo") == "a"
+                clock.advance(600)
+                with pytest.raises(mountui.RateLimitError) as refused:
+                    await client.predict("b", api_name="echo")
+                assert refused.value.retry_after == 3000
+                job = await client.submit("c", api_name="echo")
+                with pytest.raises(mountui.RateLimitError):
+                    await job.result()
+                assert await client.predict("d", api_name="shout") == "D"  # another endpoint: no limit
+
+    asyncio.run(main())
