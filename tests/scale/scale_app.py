@@ -59,7 +59,7 @@ def exclusive(tag: str, hold: bool) -> str:
             while not (SHARED / "release").exists() and time.monotonic() < deadline:
                 time.sleep(0.02)
         else:
-            time.sleep(0.2)
+            time.sleep(0.1)
     finally:
         record(f"end {tag} {PID} {time.time():.6f}")
     return f"{PID} {tag}"
