@@ -41,7 +41,7 @@ with mountui.Blocks(title="Layout tour") as demo:
         with mountui.Tab("Notes"):
             notes = mountui.State([])
             note = mountui.Textbox(label="Note", placeholder="Type and press Enter")
-            shown = mountui.Markdown()
+            shown = mountui.Markdown(elem_id="notes")
             note.submit(add_note, [note, notes], [notes, shown, note], api_name="add_note")
         with mountui.Tab("Files"), mountui.Group():
             upload = mountui.File(label="A text file")

@@ -17,6 +17,8 @@ import httpx
 import pytest
 from itsdangerous import TimestampSigner
 
+from mountui.testing import UITester
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "google_oauth_host.py"
 HOST_KEY = "host-session-key-for-the-example-test-0123456789"
 
@@ -63,11 +65,9 @@ def test_a_signed_in_user_is_greeted_and_can_sign_out(
     base = serve(example.app)
     client.cookies.set("session", host_session({"email": "ann@example.com", "name": "Ann"}), "127.0.0.1")
     assert client.get(f"{base}/").headers["location"] == "/ui/"
-    config = client.get(f"{base}/ui/config").json()
-    assert config["username"] == "ann@example.com"
-    [load] = [d for d in config["dependencies"] if d["triggers"] == [{"id": None, "event": "load"}]]
-    greeting = client.post(f"{base}/ui/api/{load['endpoint']}", json={"data": []})
-    assert greeting.json() == {"data": ["<p>Welcome, ann@example.com!</p>\n"]}
+    with UITester(base, "/ui", headers={"Cookie": f"session={client.cookies['session']}"}) as ui:
+        assert ui.username == "ann@example.com"
+        assert ui.text("Markdown") == "Welcome, ann@example.com!"  # the load event greeted her
 
     assert client.get(f"{base}/logout", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert client.get(f"{base}/ui/config").status_code == 200

@@ -75,7 +75,13 @@ APPS = {  # with every optional route on (P/mcp, P/metrics), so the census sees 
     "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True),
     "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True),
     # P/metrics, and the scraper's token source, which must not open anything else.
-    "metrics": dict(auth=USERS, secret_key=SECRET, metrics=True, metrics_token="a-scraper-token-0123456789"),
+    "metrics": dict(
+        auth=USERS,
+        secret_key=SECRET,
+        mcp_server=True,
+        metrics=True,
+        metrics_token="a-scraper-token-0123456789",
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
     base (errors, filenames, version)  <-  http, store  <-  description  <-  auth  <-  server
     client: base only (it talks to a server over HTTP, never imports one)
+    testing: base and client (it drives a UI over HTTP, as the page does, never importing the server)
 
 The description (blocks, components, events, ...) reaches the server only through `Blocks.build_app` and
 `Blocks.launch`, imported when called.
@@ -27,6 +28,7 @@ ALLOWED = {
     "auth": BASE | DESCRIPTION | {"http", "store"},
     "server": BASE | DESCRIPTION | {"http", "store", "auth"},
     "client": BASE,
+    "testing": BASE | {"client"},
 }
 # Where the description may call into the server: thin, lazy conveniences for the user.
 LAZY_DOORS = {("blocks", "build_app"), ("blocks", "launch")}

@@ -35,6 +35,7 @@ KNOWN = {
     "mcp_server=True": "test_mcp_server_and_its_python_client",
     "from mcp import Client": "test_mcp_server_and_its_python_client",
     'rate_limit="20/minute"': "test_rate_limits_and_metrics",
+    "mountui_ui": "test_testing_your_ui",
 }
 
 
@@ -191,3 +192,17 @@ def test_rate_limits_and_metrics(run, tmp_path):
     metrics = httpx.get(f"{base}/metrics", headers=bearer).text
     assert 'mountui_calls_total{endpoint="generate"} 5.0' in metrics
     assert 'mountui_rate_limited_calls_total{endpoint="generate"} 1.0' in metrics
+
+
+def test_testing_your_ui(tmp_path):
+    (tmp_path / "main.py").write_text(block('mount_ui_app(app, demo, path="/ui")'))
+    (tmp_path / "test_main.py").write_text(block("mountui_ui"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_main.py", "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout

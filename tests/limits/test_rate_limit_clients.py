@@ -5,7 +5,9 @@ a client's streamed `submit`, each raising `RateLimitError` with the seconds lef
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -51,5 +53,28 @@ def test_the_async_client_raises_rate_limit_error_with_retry_after(clock: FakeCl
                 with pytest.raises(mountui.RateLimitError):
                     await job.result()
                 assert await client.predict("d", api_name="shout") == "D"  # another endpoint: no limit
+
+    asyncio.run(main())
+
+
+def test_an_mcp_client_meets_the_same_limit_as_a_tool_error(
+    serve: Callable[..., str], clock: FakeClock
+) -> None:
+    sys.path.insert(0, str(Path(__file__).parents[1] / "mcp"))
+    from mcp_helpers import mcp_client
+
+    base = serve(build_app(echo_app(), rate_limit="2/minute", mcp_server=True, clock=clock))
+    with mountui.Client(base) as client:
+        assert client.predict("a", api_name="echo") == "a"  # the page or a client used one call
+
+    async def main() -> None:
+        async with mcp_client(f"{base}/mcp") as mcp:
+            fits = await mcp.call_tool("echo", {"s": "b"})
+            assert not fits.is_error and fits.content[0].text == "b"
+            refused = await mcp.call_tool("shout", {"s": "c"})
+            assert refused.is_error
+            assert refused.content[0].text == "Too many requests, try again in 60 s"
+            clock.advance(60)
+            assert (await mcp.call_tool("shout", {"s": "d"})).content[0].text == "D"
 
     asyncio.run(main())

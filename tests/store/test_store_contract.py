@@ -293,7 +293,9 @@ def test_hit_windows_accepts_up_to_the_limit_then_says_how_long_to_wait(backend:
         assert await b.hit_windows("k", [("v", 2, 0.5)]) == 0  # and so are the names of a key's windows
         await backend.advance(wait + 0.02)
         assert await b.hit_windows("k", [("w", 2, 0.5)]) == 0  # the first hit has left the window
-        assert 0 < await a.hit_windows("k", [("w", 2, 0.5)]) <= 0.2  # the second one has not
+        # The second one has not: what is left of its window (under 0.3 s when nothing is slowed down; a busy
+        # machine delays the second hit, never the clock, so only "less than a whole window" is certain).
+        assert 0 < await a.hit_windows("k", [("w", 2, 0.5)]) < 0.5
 
     run(backend, body, workers=2)
 
