@@ -4,6 +4,7 @@ go up on one and come down from another; limits and queue positions hold for the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import threading
@@ -13,6 +14,7 @@ import httpx
 from scale_cluster import Cluster, call, event_number, open_stream, sign_in, worker_pid
 
 CLUSTER_SIZE = 3
+LEASE = 4  # no worker-loss here: a lease a busy machine cannot miss
 
 
 def test_started_on_a_resumed_on_b_cancelled_on_c(cluster: Cluster, clients) -> None:
@@ -148,3 +150,57 @@ def test_queue_positions_count_calls_waiting_on_every_worker(cluster: Cluster, c
     started = [tag for kind, tag, _, _ in sorted(cluster.runs(), key=lambda r: r[3]) if kind == "start"]
     queued_order = [tag for tag in started if tag.startswith("queued-")]
     assert queued_order == [tag for _, tag, _ in waiting], "calls did not run in the order of their positions"
+
+
+def test_a_crowd_waiting_in_line_on_every_worker_all_get_their_turn(cluster: Cluster, clients) -> None:
+    # 150 users (50 per worker) wait on streams behind one long call, then all run: nobody's stream is cut.
+    release = cluster.shared_dir / "release"
+    release.unlink(missing_ok=True)
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    crowd = 150
+
+    async def one(client: httpx.AsyncClient, i: int, queued: list[int]) -> str:
+        ui = cluster.workers[i % CLUSTER_SIZE].ui
+        body = {"data": [f"crowd-{i}", True]}
+        headers = {"Accept": "text/event-stream"}
+        try:
+            async with client.stream("POST", f"{ui}/api/exclusive", json=body, headers=headers) as response:
+                if response.status_code != 200:
+                    return f"status {response.status_code}"
+                last = None
+                async for line in response.aiter_lines():
+                    if line.startswith("event: "):
+                        last = line[7:]
+                        if last == "queued":
+                            queued.append(i)
+                return last or "no event"
+        except httpx.HTTPError as error:
+            return f"{type(error).__name__} after queued={i in queued}"
+
+    async def main() -> list[str]:
+        queued: list[int] = []
+        limits = httpx.Limits(max_connections=crowd + 10)
+        async with httpx.AsyncClient(cookies=alice.cookies, timeout=30, limits=limits) as client:
+            tasks = [asyncio.create_task(one(client, i, queued)) for i in range(crowd)]
+            deadline = time.monotonic() + 20
+            while len(queued) < crowd and time.monotonic() < deadline and not all(t.done() for t in tasks):
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1)  # waiting a little longer changes nothing for them
+            release.touch()
+            return list(await asyncio.gather(*tasks))
+
+    with open_stream(alice, f"{cluster.workers[0].ui}/api/exclusive", ["crowd-blocker", True]) as blocker:
+        blocker.until("started")
+        try:
+            ends = asyncio.run(main())
+        finally:
+            release.touch()
+        try:
+            blocker_end = blocker.until("complete", "error")["event"]
+        except httpx.HTTPError as error:
+            blocker_end = f"{type(error).__name__}: {error}"
+    release.unlink()
+    failed = {i: end for i, end in enumerate(ends) if end != "complete"}
+    assert not failed, f"{len(failed)} of {crowd} streams did not complete: {dict(list(failed.items())[:8])}"
+    assert blocker_end == "complete"
