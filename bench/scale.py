@@ -202,6 +202,7 @@ def measure_calls(store: str, workers: int, limit: str, args: argparse.Namespace
         "store": store,
         "workers": workers,
         "limit": "None" if limit == "none" else "1 (cluster)",
+        "calls done": n,
         "calls/s": round(n / (summary["duration_us"] / 1e6)),
         "p50 ms": round(summary["p50_us"] / 1000, 1),
         "p99 ms": round(summary["p99_us"] / 1000, 1),
