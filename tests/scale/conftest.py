@@ -5,6 +5,8 @@ A test module sets, if it wants other than the defaults::
     CLUSTER_SIZE = 3          # uvicorn processes
     LEASE = 1.5               # worker_lease, seconds
     REDIS_APPENDONLY = False  # True: Redis keeps its data across `scale_redis.restart()`
+    SHARED_CLUSTER = True     # use the one cluster of the session (3 workers, lease 4 s) that modules
+                              # whose tests leave it as they found it share
 
 Their files live in a temporary directory of their own (not pytest's basetemp, which another pytest run on the
 same machine may rotate away while these processes still use it), removed at the end of the module.
@@ -51,18 +53,38 @@ def scale_redis(request: pytest.FixtureRequest, scale_dir: Path) -> Iterator[Red
         process.stop()
 
 
-@pytest.fixture(scope="module")
-def cluster(request: pytest.FixtureRequest, scale_dir: Path, scale_redis: RedisProcess) -> Iterator[Cluster]:
+def _start_cluster(workdir: Path, redis_url: str, size: int, lease: float) -> Cluster:
     nginx = require_program("nginx", NGINX_PATH, apt_package="nginx")
-    deployment = Cluster(
-        workdir=scale_dir / "cluster",
-        redis_url=scale_redis.url,
-        size=getattr(request.module, "CLUSTER_SIZE", 3),
-        lease=getattr(request.module, "LEASE", 1.5),
-        nginx=nginx,
-    )
+    return Cluster(workdir=workdir, redis_url=redis_url, size=size, lease=lease, nginx=nginx).start()
+
+
+@pytest.fixture(scope="session")
+def shared_cluster() -> Iterator[Cluster]:
+    executable = require_program(REDIS_SERVER, "/usr/bin/redis-server", apt_package="redis-server")
+    workdir = Path(tempfile.mkdtemp(prefix="mountui-scale-shared-"))
+    redis = RedisProcess(workdir=workdir / "redis", executable=executable)
+    redis.start()
+    deployment = None
     try:
-        yield deployment.start()
+        deployment = _start_cluster(workdir / "cluster", redis.url, size=3, lease=4)
+        yield deployment
+    finally:
+        if deployment is not None:
+            deployment.stop()
+        redis.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+    if getattr(request.module, "SHARED_CLUSTER", False):
+        yield request.getfixturevalue("shared_cluster")
+        return
+    scale_dir, scale_redis = request.getfixturevalue("scale_dir"), request.getfixturevalue("scale_redis")
+    size, lease = getattr(request.module, "CLUSTER_SIZE", 3), getattr(request.module, "LEASE", 1.5)
+    deployment = _start_cluster(scale_dir / "cluster", scale_redis.url, size, lease)
+    try:
+        yield deployment
     finally:
         deployment.stop()
 

@@ -29,7 +29,7 @@ from mountui.settings import Settings
 
 PID = os.getpid()
 SHARED = Path(os.environ.get("SCALE_SHARED_DIR") or tempfile.mkdtemp(prefix="scale-shared-"))
-USERS = [("alice", "wonderland-42"), ("bob", "builder-77")]
+USERS = [("alice", "wonderland-42"), ("bob", "builder-77"), ("carol", "carol-in-wonderland-3")]
 
 
 def slow(steps: float, delay: float, progress: mountui.Progress):

@@ -29,7 +29,7 @@ from support.sse import parse_sse
 
 HERE = Path(__file__).resolve().parent
 SECRET = "scale-out-test-secret-key-0123456789-abcdefghij"
-USERS = [("alice", "wonderland-42"), ("bob", "builder-77")]
+USERS = [("alice", "wonderland-42"), ("bob", "builder-77"), ("carol", "carol-in-wonderland-3")]
 STREAM = {"Accept": "text/event-stream"}
 
 

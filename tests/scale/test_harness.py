@@ -12,6 +12,7 @@ import httpx
 from scale_cluster import Cluster, open_stream, sign_in, worker_pid
 
 CLUSTER_SIZE = 3
+SHARED_CLUSTER = True  # 3 workers, lease 4 s: these tests leave it as they found it
 
 
 def test_each_worker_is_its_own_process_answering_on_its_own_port(cluster: Cluster) -> None:
