@@ -73,9 +73,13 @@ def render_markdown(text: str) -> str:
     """Return sanitized HTML for Markdown `text`; raw HTML in the input is escaped, never rendered."""
     if not text:
         return ""
+    return sanitize_html(_renderer().render(text))
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the tags, attributes and URL schemes rendered Markdown may have (also for HTML a page sent)."""
     import nh3
 
-    html = _renderer().render(text)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

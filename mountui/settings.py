@@ -57,12 +57,17 @@ class Settings(BaseModel):
     # Metrics (Prometheus, served at P/metrics; nothing is ever sent anywhere).
     metrics: bool = False
     metrics_token: str | None = Field(default=None, min_length=16)
+    deep_link_ttl: float = Field(default=30 * 24 * 3600, gt=0)
+    deep_link_max_size: int = Field(default=1 * MB, gt=0)
 
     # Presentation.
     show_error: bool = False
     show_api: bool = True
     mcp_server: bool = False  # an MCP server at P/mcp (needs `pip install 'mountui[mcp]'`)
     favicon_path: str | Path | None = None
+    pwa: bool = (
+        False  # an installable app: P/manifest.webmanifest, P/sw.js, icons (see mountui/server/pwa.py)
+    )
     allowed_paths: Sequence[str | Path] = ()
 
     # Deployment.

@@ -48,8 +48,11 @@ export class App {
     const shell = h("div", { class: "mu-app" }, main, this.footer());
     this.root.replaceChildren(shell);
     this.toasts = new Toasts(shell);
+    if (this.config.notice) this.toasts.show("info", "Shared link", this.config.notice);
     performance.mark?.("mountui:ready"); // the UI is rendered and listening (read by bench/ and tests)
-    for (const dep of this.listeners.get("null:load") || []) this.runner.trigger(dep);
+    // Values a deep link restored are already in place; `load` events run after and leave them as they are.
+    const restored = new Set(this.config.deep_link?.restored || []);
+    for (const dep of this.listeners.get("null:load") || []) this.runner.trigger(dep, null, restored);
   }
 
   build(node) {
@@ -117,12 +120,13 @@ export class App {
   /**
    * Show the values of a result. `seen` (per call) remembers what each output last received: a streamed value
    * that did not change since the previous partial result is not applied again, so that the user can keep
-   * typing into a box the call cleared once (a chat input while the reply streams).
+   * typing into a box the call cleared once (a chat input while the reply streams). Outputs in `keep` are
+   * left as they are.
    */
-  applyOutputs(dep, values, seen = new Map()) {
+  applyOutputs(dep, values, seen = new Map(), keep = null) {
     if (!Array.isArray(values)) return;
     dep.outputs.forEach((id, i) => {
-      if (i >= values.length) return;
+      if (i >= values.length || keep?.has(id)) return;
       const text = JSON.stringify(values[i]);
       if (seen.get(id) === text) return;
       seen.set(id, text);

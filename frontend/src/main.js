@@ -5,6 +5,7 @@ import "./styles/app.css";
 import { Api } from "./api.js";
 import { App } from "./app.js";
 import { h } from "./dom.js";
+import { registerServiceWorker } from "./pwa.js";
 import { applyTheme, forcedTheme } from "./theme.js";
 
 async function mount(root, base, themed, inlineConfig) {
@@ -44,4 +45,5 @@ if (root) {
     config = null; // fall back to fetching it
   }
   mount(root, document.baseURI, document.documentElement, config);
+  registerServiceWorker();
 }

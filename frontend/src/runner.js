@@ -1,6 +1,7 @@
 // Runs dependencies: collects input values, calls `api/{endpoint}` as an SSE stream, shows queue, progress and
 // partial results, applies outputs, and reports errors. A dependency triggered again while it runs runs once
-// more after it finishes, with the newest inputs (so the last change always wins).
+// more after it finishes, with the newest inputs (so the last change always wins). `keep`: ids of outputs the
+// run must leave alone (values a deep link restored, for the page's `load` events).
 
 import { RunStatus } from "./status.js";
 
@@ -10,16 +11,16 @@ export class EventRunner {
     this.running = new Map(); // dependency id -> {again: boolean}
   }
 
-  trigger(dep, sourceId = null) {
+  trigger(dep, sourceId = null, keep = null) {
     const state = this.running.get(dep.id);
     if (state) {
       state.again = true;
       return;
     }
-    this.run(dep, sourceId);
+    this.run(dep, sourceId, keep);
   }
 
-  async run(dep, sourceId) {
+  async run(dep, sourceId, keep = null) {
     const state = { again: false };
     this.running.set(dep.id, state);
     const app = this.app;
@@ -36,7 +37,7 @@ export class EventRunner {
         if (event === "queued") status.queued(payload?.position ?? 0);
         else if (event === "started") status.running();
         else if (event === "progress") status.progress(payload || {});
-        else if (event === "output" || event === "complete") app.applyOutputs(dep, payload?.data, seen);
+        else if (event === "output" || event === "complete") app.applyOutputs(dep, payload?.data, seen, keep);
         else if (event === "error") {
           failure = payload?.message || "The app failed to handle this request.";
           break;
@@ -50,6 +51,6 @@ export class EventRunner {
       this.running.delete(dep.id);
     }
     if (failure) app.toasts.error(failure);
-    if (state.again) this.run(dep, sourceId);
+    if (state.again) this.run(dep, sourceId, keep);
   }
 }

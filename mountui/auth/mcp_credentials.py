@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, Response
 
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.oauth_client import describe
-from mountui.auth.oauth_routes import OAuthSource, _username
+from mountui.auth.oauth_routes import OAuthSource, username_of
 from mountui.auth.password import PasswordSource
 from mountui.http.responses import NO_STORE, error_response
 from mountui.http.urls import route_path
@@ -64,7 +64,7 @@ class McpCredentialsSource(IdentitySource):
         if not sep or not username or not password:
             return None
         client = request.client.host if request.client else "unknown"
-        keys = source._throttle_keys(request, username, client)
+        keys = source.throttle_keys(request, username, client)
         who = f"{username[:64]!r} from {client}"
         if wait := await source.throttle.locked_for(keys):
             logger.warning("mountui: refused MCP sign-in of %s: too many failed attempts", who)
@@ -113,7 +113,7 @@ class McpCredentialsSource(IdentitySource):
         if reason := await source.oauth.refusal(info):
             logger.info("mountui: refused a bearer token on P/mcp: %s", reason)
             return {"username": None}
-        return {"username": _username(info), "profile": info}
+        return {"username": username_of(info), "profile": info}
 
     # --- refusing ---
     def deny(self, request: Request, page: bool) -> Response | None:

@@ -51,7 +51,7 @@ def _message(title: str, message: str) -> str:
     return f'<h1>{html.escape(title)}</h1><p class="message">{html.escape(message)}</p>'
 
 
-def _username(profile: dict[str, Any]) -> str:
+def username_of(profile: dict[str, Any]) -> str:
     """The verified email, else the provider's stable subject id: never a name the user could pick."""
     email = profile.get("email")
     return str(email) if email and email_is_verified(profile) else str(profile["sub"])
@@ -237,7 +237,7 @@ class OAuthSource(IdentitySource):
     async def _start_session(
         self, request: Request, response: Response, profile: dict[str, Any], token: dict[str, Any]
     ) -> None:
-        username = _username(profile)
+        username = username_of(profile)
         record = {"provider": self.oauth.name, "profile": profile, "token": token}
         await self.sessions.replace(request, response, username, SESSION_KIND, record)
         logger.info("mountui: %s signed in with %s", username, self.oauth.name)

@@ -211,7 +211,7 @@ class PasswordSource(IdentitySource):
         if not username or not password:
             return self._form(400, target, "Enter your username and password.", username)
         client = request.client.host if request.client else "unknown"
-        keys = self._throttle_keys(request, username, client)
+        keys = self.throttle_keys(request, username, client)
         who = f"{username[:64]!r} from {client}"
         if wait := await self.throttle.locked_for(keys):
             self.sessions.report_sign_in(SESSION_KIND, succeeded=False)
@@ -236,7 +236,7 @@ class PasswordSource(IdentitySource):
         logger.info("mountui: %s signed in", who)
         return response
 
-    def _throttle_keys(self, request: Request, username: str, client: str) -> list[str]:
+    def throttle_keys(self, request: Request, username: str, client: str) -> list[str]:
         # Per UI, so that two UIs sharing one store keep separate counts.
         app = self.sessions.app_key(request)
         user = hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -9,6 +9,7 @@ from mountui.components.base import Component, ProcessingContext
 from mountui.components.button import Button
 from mountui.components.chatbot import Chatbot
 from mountui.components.checkbox import Checkbox
+from mountui.components.deep_link_button import DeepLinkButton
 from mountui.components.dropdown import Dropdown
 from mountui.components.file import File
 from mountui.components.image import Image
@@ -29,6 +30,7 @@ __all__ = [
     "Chatbot",
     "Checkbox",
     "Component",
+    "DeepLinkButton",
     "Dropdown",
     "File",
     "Image",

@@ -22,6 +22,16 @@ class ProcessingContext(Protocol):
         """Store a file the function returned (a path or bytes) and return its wire value."""
 
 
+class DeepLinkFiles(Protocol):
+    """Files of a deep link: what `Component.snapshot` and `Component.restore` may ask of the server."""
+
+    def keep(self, ref: dict[str, Any]) -> dict[str, Any]:
+        """A file of the caller's, kept for the link's lifetime; returns the reference the link stores."""
+
+    def show(self, ref: dict[str, Any]) -> dict[str, Any] | None:
+        """The wire value of a file the link kept (None when it is gone), viewable by the link's holders."""
+
+
 class Component(EventTarget, Block):
     """A UI element with a value. Subclasses set `wire_type` and may override the conversions."""
 
@@ -44,8 +54,11 @@ class Component(EventTarget, Block):
         elem_id: str | None = None,
         elem_classes: Any = None,
         render: bool = True,
+        deep_link: bool = True,
     ) -> None:
         self.value = value
+        # False: the value never goes into a deep link (a key, a token: secrets stay out of URLs).
+        self.deep_link = deep_link
         self.label = label
         self.info = info
         self.show_label = show_label
@@ -60,6 +73,7 @@ class Component(EventTarget, Block):
             "info": self.info,
             "show_label": self.show_label,
             "interactive": self.interactive,
+            **({} if self.deep_link else {"deep_link": False}),
         }
 
     def initial_value(self, ctx: ProcessingContext | None = None) -> Any:
@@ -100,6 +114,20 @@ class Component(EventTarget, Block):
     def postprocess(self, value: Any, ctx: ProcessingContext | None) -> Any:
         """The function's return value -> the wire value."""
         return value
+
+    # --- deep links: the page's values saved under an id, shown again to whoever opens the link ---
+    def shareable(self) -> bool:
+        """Whether a deep link keeps this component's value (never State's, never `deep_link=False`)."""
+        return self.deep_link and not self.server_side
+
+    def snapshot(self, value: Any, files: DeepLinkFiles) -> Any:
+        """A wire value the page sent for a deep link (already schema-validated) -> what the link keeps.
+        Nothing the page sent is trusted: HTML is dropped or sanitized again, files are checked."""
+        return value
+
+    def restore(self, kept: Any, files: DeepLinkFiles) -> Any:
+        """What a deep link kept -> the wire value the page shows, rendered by the server."""
+        return kept
 
     def api_label(self) -> str:
         return self.label or type(self).__name__.lower()

@@ -38,6 +38,13 @@ class Chatbot(Component):
     def preprocess(self, value: Any, ctx: Any) -> list[dict[str, str]]:
         return [{"role": m["role"], "content": m["content"]} for m in value]
 
+    # A link keeps the messages' text; their HTML is rendered again by the server when the link is opened.
+    def snapshot(self, value: Any, files: Any) -> list[dict[str, str]]:
+        return self.preprocess(value, None)
+
+    def restore(self, kept: Any, files: Any) -> list[dict[str, str]]:
+        return self.postprocess(kept, None)
+
     def postprocess(self, value: Any, ctx: Any) -> list[dict[str, str]]:
         messages: list[dict[str, str]] = []
         for item in value or []:

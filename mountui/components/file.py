@@ -71,6 +71,17 @@ class File(Component):
             return [ctx.file_output(v) for v in items]
         return ctx.file_output(value)
 
+    # A link keeps its own copies of the files (see mountui/server/deep_links.py).
+    def snapshot(self, value: Any, files: Any) -> Any:
+        if self.file_count == "multiple":
+            return [files.keep(v) for v in value]
+        return None if value is None else files.keep(value)
+
+    def restore(self, kept: Any, files: Any) -> Any:
+        if self.file_count == "multiple":
+            return [shown for v in kept or [] if (shown := files.show(v)) is not None]
+        return None if kept is None else files.show(kept)
+
     # The docs' snippets upload a local file by name, so the example is a file name, and there is no default.
     def api_example(self) -> Any:
         return [self.example_file_name] if self.file_count == "multiple" else self.example_file_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mountui.components.base import Component
-from mountui.markdown import render_markdown
+from mountui.markdown import render_markdown, sanitize_html
 
 
 class Markdown(Component):
@@ -18,6 +18,13 @@ class Markdown(Component):
 
     def postprocess(self, value: Any, ctx: Any) -> str:
         return render_markdown("" if value is None else str(value))
+
+    # The page holds the rendered HTML, not the Markdown: a link keeps it sanitized again, on the way in and out.
+    def snapshot(self, value: Any, files: Any) -> str:
+        return sanitize_html(value)
+
+    def restore(self, kept: Any, files: Any) -> str:
+        return sanitize_html(str(kept))
 
     def api_example(self) -> Any:
         return self.value or ""

@@ -24,6 +24,7 @@ from mountui.blocks import Blocks
 from mountui.components import Component
 from mountui.errors import ConfigError
 from mountui.http.edge import Edge, Endpoint, not_found
+from mountui.server.deep_links import DeepLinks
 from mountui.server.files import FileStore
 from mountui.server.guard import Authenticator, Guard
 from mountui.server.metrics import MetricsRoute, MetricsTokenSource, enable_metrics
@@ -90,6 +91,12 @@ class UIApp:
         self.metrics = enable_metrics(blocks, settings)  # None unless metrics=True
         self.pipeline = Pipeline(blocks, settings, self.store, self.files, self.metrics)
         self.assets = StaticAssets()
+        self.deep_links = DeepLinks(self)
+        self.pwa: Any = None
+        if settings.pwa:
+            from mountui.server.pwa import Pwa  # Pillow, when installed, only for apps that ask
+
+            self.pwa = Pwa(blocks.title, settings.favicon_path, self.assets)
         self.accepts_files = any(c.handles_files for d in blocks.dependencies for c in d.inputs)
         self.sources: list[IdentitySource] = []
         self.sessions: SessionManager | None = None
@@ -172,6 +179,16 @@ class UIApp:
             config["components"] = [
                 {**c, "value": values[c["id"]]} if c["id"] in values else c for c in config["components"]
             ]
+        link_id = request.query_params.get("deep_link")
+        if link_id is not None:  # values a deep link kept, in place before the page's load events run
+            values, notice = await self.deep_links.restore(link_id, request)
+            config["components"] = [
+                {**c, "value": values[c["id"]]} if c["id"] in values else c for c in config["components"]
+            ]
+            if notice is None:
+                config["deep_link"] = {"id": link_id, "restored": sorted(values)}
+            else:
+                config["notice"] = notice
         config["session_id"] = self.tabs.issue()
         config["username"] = identity.username
         if self.settings.oauth is not None:  # the provider, and who is signed in with it (LoginButton)

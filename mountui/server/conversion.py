@@ -10,6 +10,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from mountui.components import Component
 from mountui.errors import CallError, OutputError
 from mountui.events import Dependency
+from mountui.server.deep_links import link_of, link_owner
 from mountui.server.files import FileStore
 
 
@@ -20,7 +21,14 @@ class CallContext:
         self.files, self.owner, self.base_path = files, owner, base_path
 
     def file_input(self, ref: dict[str, Any]) -> Any:
-        return self.files.get(str(ref["id"]), self.owner)
+        try:
+            return self.files.get(str(ref["id"]), self.owner)
+        except CallError as refused:
+            # A file a deep link kept, sent back by a page opened from that link (its URL names the link).
+            link = link_of(ref)
+            if refused.status != 403 or link is None:
+                raise
+            return self.files.get(str(ref["id"]), link_owner(link))
 
     def file_output(self, value: Any, name: str | None = None) -> dict[str, Any]:
         return self.files.add_output(value, self.owner, name).wire(self.base_path)

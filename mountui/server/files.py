@@ -11,6 +11,7 @@ as `file_dir` (s3fs, gcsfuse) or keep `file_dir` on a shared volume; the records
 from __future__ import annotations
 
 import errno
+import heapq
 import logging
 import mimetypes
 import os
@@ -18,7 +19,6 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +118,9 @@ class FileStore:
         roots = [Path(tempfile.gettempdir()), *(allowed_paths or [])]
         self.allowed_roots = [r.resolve() for r in roots]
         self._root: Path | None = None
-        self._files: OrderedDict[str, StoredFile] = OrderedDict()
+        self._files: dict[str, StoredFile] = {}
+        # (expiry, id) of this worker's files: files shared by a deep link live longer than `ttl`.
+        self._deadlines: list[tuple[float, str]] = []
         self.total_size = 0  # bytes on disk, kept under the `max_upload_storage` setting for uploads
 
     @property
@@ -149,11 +151,8 @@ class FileStore:
 
     def _expire(self) -> None:
         now = time.time()
-        while self._files:
-            first = next(iter(self._files.values()))
-            if first.expires > now:
-                break
-            self._remove(first.id)
+        while self._deadlines and self._deadlines[0][0] <= now:
+            self._remove(heapq.heappop(self._deadlines)[1])
 
     def remove(self, file_id: str) -> None:
         self._remove(file_id)
@@ -165,7 +164,7 @@ class FileStore:
             shutil.rmtree(stored.path.parent, ignore_errors=True)
 
     def _register(
-        self, file_id: str, path: Path, name: str, owner: str | None, mime: str | None
+        self, file_id: str, path: Path, name: str, owner: str | None, mime: str | None, ttl: float
     ) -> StoredFile:
         stored = StoredFile(
             id=file_id,
@@ -174,16 +173,22 @@ class FileStore:
             size=path.stat().st_size,
             mime_type=mime or mimetypes.guess_type(name)[0] or OPAQUE_TYPE,
             owner=owner,
-            expires=time.time() + self.ttl,
+            expires=time.time() + ttl,
         )
         if self.store is not None:
-            self._shared(self.store.set, f"file:{file_id}", stored.record(self.root), self.ttl)
+            self._shared(self.store.set, f"file:{file_id}", stored.record(self.root), ttl)
         self._files[file_id] = stored
+        heapq.heappush(self._deadlines, (stored.expires, file_id))
         self.total_size += stored.size
         return stored
 
     def _store(
-        self, name: str | None, owner: str | None, mime: str | None, write: Callable[[Path], object]
+        self,
+        name: str | None,
+        owner: str | None,
+        mime: str | None,
+        write: Callable[[Path], object],
+        ttl: float | None = None,
     ) -> StoredFile:
         """Write a new file into a fresh random folder; on any failure the folder goes and nothing is kept."""
         self._expire()
@@ -193,7 +198,12 @@ class FileStore:
             folder.mkdir(mode=0o700)
             path = folder / safe_file_name(name)
             write(path)
-            return self._register(file_id, path, path.name, owner, mime)
+            if ttl is not None and ttl > self.ttl:
+                # The start-up sweep judges a folder by its age against `file_ttl`: date a longer-lived
+                # file's folder so that it is judged by its own expiry.
+                later = time.time() + ttl - self.ttl
+                os.utime(folder, (later, later))
+            return self._register(file_id, path, path.name, owner, mime, ttl or self.ttl)
         except BaseException as exc:
             shutil.rmtree(folder, ignore_errors=True)
             if isinstance(exc, OSError):
@@ -245,6 +255,18 @@ class FileStore:
             return existing  # a file of this caller's passed straight through: no copy
         return self._store(name or source.name, owner, None, lambda path: shutil.copyfile(source, path))
 
+    def share(self, stored: StoredFile, owner: str, ttl: float) -> StoredFile:
+        """A new file with `stored`'s bytes, owned by `owner` for `ttl` s: a hard link when the file system
+        allows (no bytes copied; each lives and goes on its own), else a copy. Blocking: from a worker thread."""
+
+        def write(path: Path) -> None:
+            try:
+                os.link(stored.path, path)
+            except OSError:
+                shutil.copyfile(stored.path, path)
+
+        return self._store(stored.name, owner, stored.mime_type, write, ttl)
+
     def _by_path(self, path: Path) -> StoredFile | None:
         try:
             resolved = path.resolve()
@@ -293,5 +315,6 @@ class FileStore:
             shutil.rmtree(self._root, ignore_errors=True)  # a private directory goes with its worker
         # In a shared directory, this worker's files stay until they expire: another worker may serve them.
         self._files.clear()
+        self._deadlines.clear()
         self.total_size = 0
         self._root = None

@@ -27,7 +27,18 @@ logger = logging.getLogger("mountui.auth")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Paths anyone may reach. Everything else, including routes added later, is guarded.
-PUBLIC_PATHS = frozenset({"/favicon.ico", "/healthz"})
+# The PWA's manifest, worker and icons (pwa=True) too: browsers fetch manifests and icons without credentials.
+PUBLIC_PATHS = frozenset(
+    {
+        "/favicon.ico",
+        "/healthz",
+        "/manifest.webmanifest",
+        "/sw.js",
+        "/icon-192.png",
+        "/icon-512.png",
+        "/icon.svg",
+    }
+)
 PUBLIC_PREFIXES = ("/static/",)
 
 

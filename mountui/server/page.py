@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ def json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_page(config: dict[str, Any], assets: StaticAssets) -> str:
+def render_page(config: dict[str, Any], assets: StaticAssets, extra_head: Sequence[str] = ()) -> str:
     css = assets.manifest.get("css")
     js = assets.manifest.get("js")
     title = html.escape(config.get("title") or "mountui")
@@ -39,6 +40,7 @@ def render_page(config: dict[str, Any], assets: StaticAssets) -> str:
         '<meta name="color-scheme" content="light dark">',
         f"<title>{title}</title>",
         '<link rel="icon" href="favicon.ico">',
+        *extra_head,
     ]
     if css:
         head.append(f'<link rel="stylesheet" href="static/{html.escape(css)}">')

@@ -18,6 +18,7 @@ from mountui.http.event_stream import EventStreamResponse
 from mountui.http.responses import NO_STORE, STATUS_BY_CODE, JSONResponse
 from mountui.http.urls import public_base_path
 from mountui.server.api_docs import ApiDocs
+from mountui.server.deep_links import link_owner
 from mountui.server.files import StoredFile, served_type
 from mountui.server.jobs import Caller, Job, RemoteJob
 from mountui.server.page import FAVICON_SVG, PAGE_CSP, SECURITY_HEADERS, render_page
@@ -62,13 +63,16 @@ class Routes:
             Route("/favicon.ico", self.favicon, methods=["GET", "HEAD"]),
             Route("/healthz", self.healthz, methods=["GET", "HEAD"]),
             *ApiDocs(self.ui).routes(),
+            *self.ui.deep_links.routes(),
+            *(self.ui.pwa.routes() if self.ui.pwa is not None else []),
         ]
 
     # --- the page and its configuration ---
     async def page(self, request: Request) -> Response:
         config = await self.ui.config_for(request)
         headers = {**SECURITY_HEADERS, "Content-Security-Policy": self.ui.page_csp(PAGE_CSP), **NO_STORE}
-        return HTMLResponse(render_page(config, self.ui.assets), headers=headers)
+        head = self.ui.pwa.head_tags() if self.ui.pwa is not None else ()
+        return HTMLResponse(render_page(config, self.ui.assets, head), headers=headers)
 
     async def config(self, request: Request) -> Response:
         return JSONResponse(await self.ui.config_for(request), headers=NO_STORE)
@@ -181,9 +185,10 @@ class Routes:
         return JSONResponse({"files": [s.wire(caller.base_path) for s in stored]}, headers=NO_STORE)
 
     async def file(self, request: Request) -> Response:
-        stored = await self.ui.files.fetch(
-            request.path_params["file_id"], caller_for(request, self.ui.tabs).username
-        )
+        # A file a deep link kept is its link's: whoever opens the link (and may use the app) sees it.
+        link_id = request.query_params.get("deep_link")
+        owner = link_owner(link_id) if link_id else caller_for(request, self.ui.tabs).username
+        stored = await self.ui.files.fetch(request.path_params["file_id"], owner)
         return FileResponse(
             stored.path,
             filename=stored.name,

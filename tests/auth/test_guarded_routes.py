@@ -24,6 +24,11 @@ EXPECTED_PUBLIC = {
     "/healthz",  # load balancers
     "/login",  # the login form
     "/logout",  # signing out needs no sign-in
+    "/manifest.webmanifest",  # pwa=True: browsers fetch the manifest without credentials
+    "/sw.js",  # pwa=True: the service worker, registered by the page at the mount path
+    "/icon-192.png",  # pwa=True: the manifest's icons, fetched like it
+    "/icon-512.png",
+    "/icon.svg",
 }
 EXPECTED_PUBLIC_PREFIXES = ("/static/",)  # the built frontend bundle
 
@@ -70,10 +75,12 @@ def _dependency_nobody(request: Any) -> None:
     return None
 
 
-APPS = {  # with every optional route on (P/mcp, P/metrics), so the census sees it
-    "password": dict(auth=USERS, secret_key=SECRET, mcp_server=True),
-    "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True),
-    "both": dict(auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True),
+APPS = {  # with every optional route on (P/mcp, P/metrics, the PWA's), so the census sees it
+    "password": dict(auth=USERS, secret_key=SECRET, mcp_server=True, pwa=True),
+    "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True, pwa=True),
+    "both": dict(
+        auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True, pwa=True
+    ),
     # P/metrics, and the scraper's token source, which must not open anything else.
     "metrics": dict(
         auth=USERS,
@@ -118,11 +125,15 @@ def test_every_route_outside_the_public_list_refuses_anonymous_callers(
 
 
 def test_public_routes_are_only_the_expected_ones(serve: Callable[..., str], client: httpx.Client) -> None:
-    ui = greeting_demo().build_app(auth=USERS, secret_key=SECRET)
+    ui = greeting_demo().build_app(auth=USERS, secret_key=SECRET, pwa=True)
     assert ui.authenticator.public_paths <= EXPECTED_PUBLIC
     base = serve(ui)
     assert client.get(base + "/login").status_code == 200
     assert client.get(base + "/healthz").status_code == 200
+    # An installable app's manifest, worker and icons are fetched by the browser without credentials.
+    for path in ("/manifest.webmanifest", "/sw.js", "/icon-192.png", "/icon-512.png"):
+        assert client.get(base + path).status_code == 200, path
+    assert client.post(base + "/deep_link", json={"values": {}}).status_code == 401
     # Public paths are matched exactly: nothing hides behind them.
     for path in ("/login/", "/login/../config", "/logout/x", "/healthz/../config", "/static/../config"):
         response = client.get(base + path)

@@ -36,6 +36,8 @@ KNOWN = {
     "from mcp import Client": "test_mcp_server_and_its_python_client",
     'rate_limit="20/minute"': "test_rate_limits_and_metrics",
     "mountui_ui": "test_testing_your_ui",
+    "mountui.DeepLinkButton()": "test_deep_link_of_the_greeting_bot",
+    "pwa=True)": "test_installable_app_under_a_mount_path",
 }
 
 
@@ -206,3 +208,32 @@ def test_testing_your_ui(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_deep_link_of_the_greeting_bot(run, tmp_path):
+    port = free_port()
+    script = block("mountui.DeepLinkButton()").replace("bot.launch(", f"bot.launch(port={port}, ")
+    (tmp_path / "bot.py").write_text(script)
+    base = run(["bot.py"], f"http://127.0.0.1:{port}/config", cwd=tmp_path).rsplit("/", 1)[0]
+    ids = {c["props"].get("label"): c["id"] for c in httpx.get(f"{base}/config").json()["components"]}
+    history = [{"role": "user", "content": "Ada"}, {"role": "assistant", "content": "Hello, **Ada**!"}]
+    values = {str(ids["Chat"]): history, str(ids["Your API key"]): "sk-secret"}
+    answer = httpx.post(f"{base}/deep_link", json={"values": values}).json()
+    assert answer["url"] == f"{base}/?deep_link={answer['id']}"
+    config = httpx.get(f"{base}/config?deep_link={answer['id']}").json()
+    shown = {c["id"]: c.get("value") for c in config["components"]}
+    assert shown[ids["Chat"]][1]["html"] == "<p>Hello, <strong>Ada</strong>!</p>\n"
+    assert shown[ids["Your API key"]] == ""
+
+
+def test_installable_app_under_a_mount_path(run, tmp_path):
+    (tmp_path / "main.py").write_text(block('mount_ui_app(app, demo, path="/ui")'))
+    (tmp_path / "pwa_app.py").write_text(block("pwa=True)"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    run(["-m", "uvicorn", "pwa_app:app", "--port", str(port)], f"{base}/app/", cwd=tmp_path)
+    manifest = httpx.get(f"{base}/app/manifest.webmanifest").json()
+    assert manifest["start_url"] == manifest["scope"] == "/app/"
+    assert manifest["name"] == "Greeter"
+    assert httpx.get(f"{base}/app/sw.js").headers["content-type"].startswith("text/javascript")
+    assert '<link rel="manifest" href="manifest.webmanifest">' in httpx.get(f"{base}/app/").text
