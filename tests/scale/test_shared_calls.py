@@ -36,6 +36,9 @@ def test_started_on_a_resumed_on_b_cancelled_on_c(cluster: Cluster, clients) -> 
         step_before = int(last["data"]["data"][0].split()[2].split("/")[0])
         output = resumed.until("output")
         assert int(output["data"]["data"][0].split()[2].split("/")[0]) > step_before
+        # Progress comes through the other worker too.
+        progress = [e["data"]["progress"] for e in resumed.seen if e["event"] == "progress"]
+        assert progress and all(0 < p <= 1 for p in progress), resumed.seen
         # Nothing was lost or repeated between the two connections.
         numbers = [event_number(e) for e in first.seen + resumed.seen]
         assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), numbers

@@ -105,3 +105,46 @@ def test_the_cluster_serves_everyone_again_after_a_worker_was_killed(cluster: Cl
         alice.post(f"{cluster.proxy_ui}/api/echo", json={"data": ["x"]}).status_code for _ in range(6)
     ]
     assert statuses == [200] * 6
+
+
+def test_a_call_waiting_in_line_on_a_killed_worker_ends_with_worker_lost(cluster: Cluster, clients) -> None:
+    # The worker that took a call into the cluster's line dies before its turn: its reader elsewhere hears
+    # `worker_lost` instead of waiting for a turn that never comes; the line goes on for everyone else.
+    release = cluster.shared_dir / "release"
+    release.unlink(missing_ok=True)
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    warm_up(cluster, alice)
+    killed = None
+    try:
+        with open_stream(alice, f"{cluster.workers[0].ui}/api/exclusive", ["line-blocker", True]) as blocker:
+            blocker.until("started")
+            running_on = next(pid for kind, tag, pid, _ in cluster.runs() if tag == "line-blocker")
+            doomed, reader_on = cluster.others(running_on)
+            # The caller's own stream stays open (a call nobody reads gives up its place in line); it goes
+            # down with the worker, and the same caller follows the call from another worker.
+            with (
+                open_stream(alice, f"{doomed.ui}/api/exclusive", ["line-doomed", True]) as waiting,
+                httpx.Client(cookies=alice.cookies, timeout=20) as elsewhere,
+            ):
+                first = waiting.next()
+                assert first["event"] == "queued", first
+                url = f"{reader_on.ui}/api/events/{first['data']['event_id']}"
+                with open_stream(
+                    elsewhere, url, method="GET", headers={"Last-Event-ID": first["id"]}
+                ) as reader:
+                    killed = cluster.kill(doomed.pid)
+                    killed_at = time.monotonic()
+                    after = reader.rest()
+                    took = time.monotonic() - killed_at
+            release.touch()
+            assert blocker.until("complete", "error")["event"] == "complete"
+    finally:
+        release.touch()
+        if killed is not None:
+            cluster.respawn(killed)
+    release.unlink()
+    assert after and after[-1]["event"] == "error", after
+    assert after[-1]["data"]["code"] == "worker_lost", after[-1]
+    assert took < 2 * LEASE + 3, f"worker_lost came {took:.1f} s after the kill (lease {LEASE} s)"
+    assert "line-doomed" not in {tag for _, tag, _, _ in cluster.runs()}, "the lost call ran anyway"
