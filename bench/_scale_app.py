@@ -43,12 +43,6 @@ def build() -> Starlette:
     settings: dict[str, object] = {"secret_key": SECRET}
     if store != "memory":
         settings["store"] = store
-        from mountui.settings import Settings
-
-        if "file_dir" not in Settings.model_fields:  # before issue 13: no store URLs yet
-            from mountui.store import RedisStore
-
-            settings["store"] = RedisStore(store)
     host = Starlette()
     mountui.mount_ui_app(host, demo, "/ui", **settings)
     return host

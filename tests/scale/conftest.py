@@ -5,6 +5,7 @@ A test module sets, if it wants other than the defaults::
     CLUSTER_SIZE = 3          # uvicorn processes
     LEASE = 1.5               # worker_lease, seconds
     REDIS_APPENDONLY = False  # True: Redis keeps its data across `scale_redis.restart()`
+    STORE_FROM_ENV = False    # True: the workers find Redis in MOUNTUI_STORE (the app passes no store=)
     SHARED_CLUSTER = True     # use the one cluster of the session (3 workers, lease 4 s) that modules
                               # whose tests leave it as they found it share
 
@@ -53,9 +54,10 @@ def scale_redis(request: pytest.FixtureRequest, scale_dir: Path) -> Iterator[Red
         process.stop()
 
 
-def _start_cluster(workdir: Path, redis_url: str, size: int, lease: float) -> Cluster:
+def _start_cluster(workdir: Path, redis_url: str, size: int, lease: float, from_env: bool = False) -> Cluster:
     nginx = require_program("nginx", NGINX_PATH, apt_package="nginx")
-    return Cluster(workdir=workdir, redis_url=redis_url, size=size, lease=lease, nginx=nginx).start()
+    deployment = Cluster(workdir, redis_url, size=size, lease=lease, nginx=nginx, store_from_env=from_env)
+    return deployment.start()
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +84,8 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
         return
     scale_dir, scale_redis = request.getfixturevalue("scale_dir"), request.getfixturevalue("scale_redis")
     size, lease = getattr(request.module, "CLUSTER_SIZE", 3), getattr(request.module, "LEASE", 1.5)
-    deployment = _start_cluster(scale_dir / "cluster", scale_redis.url, size, lease)
+    from_env = getattr(request.module, "STORE_FROM_ENV", False)
+    deployment = _start_cluster(scale_dir / "cluster", scale_redis.url, size, lease, from_env)
     try:
         yield deployment
     finally:

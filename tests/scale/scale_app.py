@@ -2,7 +2,8 @@
 
 Configured by environment, the same on every worker of one cluster:
 
-- ``SCALE_REDIS_URL``: the shared store (``redis://127.0.0.1:PORT/0``);
+- ``SCALE_REDIS_URL``: the shared store (``redis://127.0.0.1:PORT/0``), passed as ``store=``; without it the
+  app leaves ``store`` out and the library reads ``MOUNTUI_STORE``;
 - ``SCALE_SECRET``: the app's ``secret_key`` (the same everywhere, or sign-ins would not cross workers);
 - ``SCALE_FILE_DIR``: ``file_dir``, where every worker finds uploaded and produced files;
 - ``SCALE_LEASE``: ``worker_lease`` in seconds (short in tests, so a killed worker is noticed quickly);
@@ -25,7 +26,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import mountui
-from mountui.settings import Settings
 
 PID = os.getpid()
 SHARED = Path(os.environ.get("SCALE_SHARED_DIR") or tempfile.mkdtemp(prefix="scale-shared-"))
@@ -84,16 +84,6 @@ def echo(text: str) -> str:
     return f"{PID} {text}"
 
 
-def listen_options(retry: bool) -> dict[str, object]:
-    import inspect
-
-    from mountui.events import add_dependency
-
-    if "retry_on_worker_loss" in inspect.signature(add_dependency).parameters:
-        return {"retry_on_worker_loss": retry}
-    return {}  # before the scale-out work landed: only the harness self-test can pass then
-
-
 def build_demo() -> mountui.Blocks:
     with mountui.Blocks(title="Scale-out") as demo:
         steps, delay, text = mountui.Number(value=5), mountui.Number(value=0.2), mountui.Textbox()
@@ -105,10 +95,20 @@ def build_demo() -> mountui.Blocks:
         upload, produced, by = mountui.File(), mountui.File(), mountui.Textbox()
         mountui.Button("Shout").click(shout, upload, [produced, by], api_name="shout", concurrency_limit=None)
         mountui.Button("Retry").click(
-            steps_with_pid, steps, out, api_name="work_retry", concurrency_limit=None, **listen_options(True)
+            steps_with_pid,
+            steps,
+            out,
+            api_name="work_retry",
+            concurrency_limit=None,
+            retry_on_worker_loss=True,
         )
         mountui.Button("Once").click(
-            steps_with_pid, steps, out, api_name="work_once", concurrency_limit=None, **listen_options(False)
+            steps_with_pid,
+            steps,
+            out,
+            api_name="work_once",
+            concurrency_limit=None,
+            retry_on_worker_loss=False,
         )
         mountui.Button("Echo").click(echo, text, out, api_name="echo", concurrency_limit=None)
         mountui.LogoutButton()
@@ -116,16 +116,14 @@ def build_demo() -> mountui.Blocks:
 
 
 def scale_settings() -> dict[str, object]:
-    url = os.environ["SCALE_REDIS_URL"]
-    settings: dict[str, object] = {"auth": USERS, "secret_key": os.environ["SCALE_SECRET"]}
-    if "file_dir" in Settings.model_fields:  # the scale-out settings (issue 13)
-        settings["store"] = url
-        settings["file_dir"] = os.environ["SCALE_FILE_DIR"]
-        settings["worker_lease"] = float(os.environ.get("SCALE_LEASE", "2"))
-    else:
-        from mountui.store import RedisStore
-
-        settings["store"] = RedisStore(url)
+    settings: dict[str, object] = {
+        "auth": USERS,
+        "secret_key": os.environ["SCALE_SECRET"],
+        "file_dir": os.environ["SCALE_FILE_DIR"],
+        "worker_lease": float(os.environ.get("SCALE_LEASE", "2")),
+    }
+    if "SCALE_REDIS_URL" in os.environ:  # otherwise MOUNTUI_STORE names it, as in a deployment's env file
+        settings["store"] = os.environ["SCALE_REDIS_URL"]  # a URL: the library makes the RedisStore
     return settings
 
 

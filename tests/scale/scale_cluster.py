@@ -65,6 +65,7 @@ class Cluster:
     size: int = 3
     lease: float = 1.5
     nginx: str = "/usr/sbin/nginx"
+    store_from_env: bool = False  # True: MOUNTUI_STORE names Redis, the app passes no store=
     workers: list[Worker] = field(default_factory=list)
     _proxy: NginxProcess | None = None
     proxy: str = ""
@@ -82,9 +83,13 @@ class Cluster:
         return f"{self.proxy}/ui"
 
     def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("MOUNTUI_STORE", "SCALE_REDIS_URL")}
+        store = (
+            {"MOUNTUI_STORE": self.redis_url} if self.store_from_env else {"SCALE_REDIS_URL": self.redis_url}
+        )
         return {
-            **os.environ,
-            "SCALE_REDIS_URL": self.redis_url,
+            **env,
+            **store,
             "SCALE_SECRET": SECRET,
             "SCALE_FILE_DIR": str(self.file_dir),
             "SCALE_SHARED_DIR": str(self.shared_dir),

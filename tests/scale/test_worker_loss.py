@@ -12,6 +12,7 @@ from scale_cluster import Cluster, call, open_stream, sign_in
 
 CLUSTER_SIZE = 3
 LEASE = 1.5
+STORE_FROM_ENV = True  # this cluster finds Redis in MOUNTUI_STORE
 
 
 def runner_of(event: dict) -> int:
