@@ -11,7 +11,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,mcp,redis]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,mcp,redis,share]'
 	touch $@
 
 lint: venv
@@ -27,7 +27,8 @@ test: venv lint frontend-check
 frontend:
 	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
-# In CI only: the committed bundle in mountui/static must be what the frontend sources build.
+# In CI only: the committed bundle in mountui/static must be what the frontend sources build, and the
+# frontend's own checks (prettier, node --test) pass.
 frontend-check:
 ifeq ($(CI),true)
 	@if [ -f frontend/package.json ]; then \
@@ -37,6 +38,7 @@ ifeq ($(CI),true)
 			echo "mountui/static is out of date with frontend/: run 'make frontend' and commit the result" >&2; \
 			echo "$$changes" >&2; git --no-pager diff --stat -- mountui/static >&2; exit 1; \
 		fi; \
+		(cd frontend && npm run --silent lint && npm test --silent) || exit 1; \
 	fi
 endif
 

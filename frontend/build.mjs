@@ -88,6 +88,13 @@ function brotli(contents) {
 
 const outputs = await bundle("main.js");
 
+// The bundle names its stylesheet (for `<mountui-app>`'s Shadow DOM): the CSS's hashed name goes in before
+// the JS is hashed.
+const PLACEHOLDER = '"__MOUNTUI_STYLESHEET__"';
+const js = Buffer.from(outputs.js).toString("utf8");
+if (js.split(PLACEHOLDER).length !== 2) throw new Error(`expected ${PLACEHOLDER} once in the bundle`);
+outputs.js = Buffer.from(js.replace(PLACEHOLDER, JSON.stringify(hashed("css", outputs.css))), "utf8");
+
 mkdirSync(outDir, { recursive: true });
 for (const name of readdirSync(outDir)) {
   if (HASHED.test(name)) rmSync(join(outDir, name));

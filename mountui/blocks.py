@@ -219,7 +219,7 @@ class Blocks(BlockContext):
         return build_app(self, **settings)
 
     def launch(self, host: str = "127.0.0.1", port: int = 7860, **settings: Any) -> None:
-        """Serve this UI alone with uvicorn (blocks until stopped)."""
+        """Serve this UI alone with uvicorn (blocks until stopped); `share="https://relay"` adds a share link."""
         from mountui.server.launch import launch
 
         launch(self, host=host, port=port, **settings)

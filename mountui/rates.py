@@ -33,7 +33,7 @@ class RateLimit:
 
 def _unit(name: str) -> float | None:
     name = name.lower()
-    if name not in UNITS and name.endswith("s"):
+    if name not in UNITS and len(name) > 2 and name.endswith("s"):  # "minutes", never "ms" -> "m"
         name = name[:-1]
     return UNITS.get(name)
 

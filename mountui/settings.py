@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mountui.errors import ConfigError
 
 MB = 1024 * 1024
+_ORIGIN = re.compile(
+    r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$"
+)
+
+
+def _is_origin(value: str, *, wildcard: bool = False) -> bool:
+    return bool(_ORIGIN.match(value)) and (wildcard or "*" not in value)
 
 
 class Settings(BaseModel):
@@ -74,9 +82,46 @@ class Settings(BaseModel):
     root_path: str = ""
     public_url: str | None = None
     trusted_proxies: Sequence[str] = ("127.0.0.1", "::1")
-    allowed_origins: Sequence[str] = ()
+    allowed_origins: Sequence[str] = ()  # sites whose pages may call the app from the browser (CORS)
+    frame_ancestors: Sequence[str] = ("'self'",)  # sites that may frame the app (CSP frame-ancestors)
     store: Any = Field(default=None, validate_default=True)  # MOUNTUI_STORE when not given
     file_dir: str | Path | None = None
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _allowed_origins(cls, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+            raise ValueError("a list of origins, such as ['https://blog.example']")
+        origins = tuple(str(v) for v in value)
+        for origin in origins:
+            if not _is_origin(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host[:port] with no path, such as "
+                    "'https://blog.example' (no '*': every site that may call the app is named)"
+                )
+        return origins
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _frame_ancestors(cls, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
+            raise ValueError("a list of sources, such as [\"'self'\", 'https://blog.example']")
+        sources = tuple(str(v) for v in value)
+        if not sources:
+            raise ValueError("name at least one source; [\"'none'\"] forbids every frame")
+        for source in sources:
+            if source not in ("'self'", "'none'") and not _is_origin(source, wildcard=True):
+                raise ValueError(
+                    f"{source!r} is not a frame-ancestors source: use \"'self'\", \"'none'\" or an origin "
+                    "such as 'https://blog.example' (a leading '*.' in the host is allowed)"
+                )
+        if "'none'" in sources and len(sources) > 1:
+            raise ValueError("\"'none'\" stands alone in frame_ancestors")
+        return sources
+
+    def embeddable_by_other_sites(self) -> bool:
+        """Whether pages of another site may embed the app (as a web component or in a frame)."""
+        return bool(self.allowed_origins) or any(s not in ("'self'", "'none'") for s in self.frame_ancestors)
 
     @field_validator("favicon_path")
     @classmethod

@@ -43,6 +43,9 @@ export class Api {
   constructor(base, sessionId = null) {
     this.base = base;
     this.sessionId = sessionId;
+    // Embedded in another site's page: the app's cookies go along only when asked for (and the server
+    // allows it for that site, see allowed_origins); on the app's own origin they always do.
+    this.crossOrigin = new URL(base).origin !== location.origin;
   }
 
   url(path) {
@@ -57,7 +60,7 @@ export class Api {
     let res;
     try {
       res = await fetch(this.url(path), {
-        credentials: "same-origin",
+        credentials: this.crossOrigin ? "include" : "same-origin",
         ...init,
         headers: this.headers(init.headers),
       });
@@ -136,6 +139,7 @@ export class Api {
       for (const file of files) form.append("files", file, file.name);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", this.url("upload"));
+      xhr.withCredentials = this.crossOrigin;
       for (const [name, value] of Object.entries(this.headers({ Accept: "application/json" }))) {
         xhr.setRequestHeader(name, value);
       }

@@ -3,6 +3,7 @@
 
 import { h } from "./dom.js";
 import { renderExamples } from "./components/_shared/examples.js";
+import { embedHint } from "./embed_hint.js";
 import { createElementFor } from "./registry.js";
 import { EventRunner } from "./runner.js";
 import { Toasts } from "./toast.js";
@@ -12,11 +13,20 @@ export class App {
    * @param {HTMLElement} root element to render into
    * @param {object} config the document of `GET config`
    * @param {import("./api.js").Api} api
+   * @param {object} options `info` (show the footer), `autoscroll` (bring outputs into view when a call
+   *   ends), `embedded` (inside `<mountui-app>`), `reload` (start the app afresh, after signing in)
    */
-  constructor(root, config, api) {
+  constructor(root, config, api, options = {}) {
     this.root = root;
     this.config = config;
     this.api = api;
+    this.options = {
+      info: true,
+      autoscroll: false,
+      embedded: false,
+      reload: () => location.reload(),
+      ...options,
+    };
     this.specs = new Map((config.components || []).map((c) => [c.id, c]));
     this.elements = new Map();
     this.listeners = new Map(); // "id:event" -> dependencies
@@ -45,7 +55,7 @@ export class App {
     };
     for (const child of tree.children || []) main.append(this.build(child));
     this.placeExamples(main);
-    const shell = h("div", { class: "mu-app" }, main, this.footer());
+    const shell = h("div", { class: "mu-app" }, main, this.options.info && this.footer());
     this.root.replaceChildren(shell);
     this.toasts = new Toasts(shell);
     if (this.config.notice) this.toasts.show("info", "Shared link", this.config.notice);
@@ -94,8 +104,14 @@ export class App {
         h("span", { "aria-hidden": "true" }, "·"),
       );
     }
+    let panel = null;
+    if (!this.options.embedded) {
+      const [link, hint] = embedHint(this.api.base);
+      items.push(link, h("span", { "aria-hidden": "true" }, "·"));
+      panel = hint;
+    }
     items.push(h("span", {}, "Built with mountui"));
-    return h("footer", { class: "mu-footer" }, items);
+    return [h("footer", { class: "mu-footer" }, items), panel];
   }
 
   component(id) {

@@ -51,6 +51,7 @@ export class EventRunner {
       this.running.delete(dep.id);
     }
     if (failure) app.toasts.error(failure);
+    else if (app.options.autoscroll) targets[0]?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
     if (state.again) this.run(dep, sourceId, keep);
   }
 }

@@ -38,10 +38,11 @@ button:hover{background:var(--accent-hover)}
 
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 
-# No script may run on these pages; the style sheet above is the only inline content allowed.
+# No script may run on these pages; the style sheet above is the only inline content allowed. The edge adds
+# `frame-ancestors` (the frame_ancestors setting), as on every HTML answer.
 AUTH_PAGE_CSP = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self' data:; form-action 'self'; "
-    "frame-ancestors 'self'; base-uri 'none'"
+    "base-uri 'none'"
 )
 AUTH_PAGE_HEADERS = {
     "Content-Security-Policy": AUTH_PAGE_CSP,

@@ -76,9 +76,13 @@ class McpCredentialsSource(IdentitySource):
             logger.exception("mountui: the auth function raised; MCP sign-in refused")
             accepted = False
         if not accepted:
+            source.sessions.report_sign_in("mcp", succeeded=False)
             if await source.throttle.failed(keys):
                 request.scope[_THROTTLED] = math.ceil(source.throttle.window)
             logger.info("mountui: refused MCP sign-in of %s: wrong username or password", who)
+            return None
+        if wait := await source.throttle.locked_for(keys):  # locked by parallel guesses meanwhile
+            request.scope[_THROTTLED] = wait
             return None
         await source.throttle.succeeded(keys[0])
         return Identity(username=username)

@@ -26,6 +26,7 @@ from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.login_page import auth_page_response
 from mountui.auth.logout import wants_all_sessions
 from mountui.auth.oauth_client import ProviderClient, SignInFailed, describe
+from mountui.auth.oauth_handoff import REDEEM, SCRIPT, START, SignInHandoff
 from mountui.auth.redirects import login_redirect, safe_redirect_target
 from mountui.auth.sessions import SessionManager
 from mountui.http.cookies import set_cookie
@@ -67,6 +68,8 @@ class OAuthSource(IdentitySource):
         self.sessions = sessions
         self.flow_serializer = URLSafeTimedSerializer(sessions.secret_keys, salt="mountui.oauth-flow")
         self.provider = ProviderClient(oauth, clock=sessions.clock)
+        # Sign-in from a frame or another site's page: in a pop-up, handed back (see oauth_handoff).
+        self.handoff = SignInHandoff(store, sessions, tuple(settings.allowed_origins))
         self._refresh_lock: asyncio.Lock | None = None
 
     # --- IdentitySource ---
@@ -75,10 +78,13 @@ class OAuthSource(IdentitySource):
             Route(LOGIN, self.login, methods=["GET"]),
             Route(CALLBACK, self.callback, methods=["GET"]),
             Route(LOGOUT, self.logout, methods=["GET", "POST"]),
+            Route(START, self.handoff.start, methods=["POST"]),
+            Route(REDEEM, self.redeem_handoff, methods=["POST"]),
+            Route(SCRIPT, self.handoff.script, methods=["GET"]),
         ]
 
     def public_paths(self) -> set[str]:
-        return {LOGIN, CALLBACK, LOGOUT}
+        return {LOGIN, CALLBACK, LOGOUT, START, REDEEM, SCRIPT}
 
     def deny(self, request: Request, page: bool) -> Response | None:
         if not (page and self.required):
@@ -166,6 +172,7 @@ class OAuthSource(IdentitySource):
             "code_verifier": auth.get("code_verifier"),
             "redirect_uri": redirect_uri,
             "next": safe_redirect_target(request.query_params.get("next"), public_base_path(request.scope)),
+            "handoff": await self.handoff.pending(request.query_params.get("handoff")),
         }
         await self.store.set(f"oauth-flow:{auth['state']}", flow, ttl=FLOW_TTL)
         response = RedirectResponse(auth["url"], 302, NO_STORE)
@@ -224,7 +231,12 @@ class OAuthSource(IdentitySource):
             message = f"The account {who} is not allowed to use this app."
             raise SignInFailed(403, "Access denied", message, f"{who} refused: {refusal}")
         response = RedirectResponse(flow["next"], 303, NO_STORE)
-        await self._start_session(request, response, profile, token)
+        username, record = await self._start_session(request, response, profile, token)
+        if flow.get("handoff"):  # signed in in a pop-up for a framed page: hand the session over
+            page = await self.handoff.complete(flow["handoff"], username, record)
+            for cookie in response.headers.getlist("set-cookie"):
+                page.headers.append("set-cookie", cookie)
+            return page
         return response
 
     async def _refusal(self, profile: dict[str, Any]) -> str | None:
@@ -236,11 +248,15 @@ class OAuthSource(IdentitySource):
 
     async def _start_session(
         self, request: Request, response: Response, profile: dict[str, Any], token: dict[str, Any]
-    ) -> None:
+    ) -> tuple[str, dict[str, Any]]:
         username = username_of(profile)
         record = {"provider": self.oauth.name, "profile": profile, "token": token}
         await self.sessions.replace(request, response, username, SESSION_KIND, record)
         logger.info("mountui: %s signed in with %s", username, self.oauth.name)
+        return username, record
+
+    async def redeem_handoff(self, request: Request) -> Response:
+        return await self.handoff.redeem(request, SESSION_KIND)
 
     async def logout(self, request: Request) -> Response:
         """End every session of the user (all browsers), or with `?all_session=false` only this one."""

@@ -113,9 +113,10 @@ class SessionManager:
         return login_session_id
 
     def _cookie_attributes(self, request: Request) -> dict[str, Any]:
-        # Embedded in other sites (allowed_origins): the cookie must travel cross-site, so SameSite=None,
-        # Secure and Partitioned (CHIPS); otherwise SameSite=Lax. Setting and deleting use the same ones.
-        embedded = bool(self.settings.allowed_origins)
+        # Embeddable by other sites (allowed_origins, or frame_ancestors naming one): the cookie must travel
+        # in their pages, so SameSite=None, Secure and Partitioned (CHIPS: kept per embedding site, so it
+        # works where third-party cookies are blocked); otherwise SameSite=Lax. Setting and deleting match.
+        embedded = self.settings.embeddable_by_other_sites()
         return {
             "path": self.cookie_path(request),
             "httponly": True,
@@ -159,6 +160,10 @@ class SessionManager:
         if loaded[1].get("kind") != kind or loaded[1].get("mount") != self.app_key(request):
             return None
         return loaded
+
+    async def exists(self, login_session_id: str) -> bool:
+        """Whether this sign-in session is still alive (not ended by signing out, not expired)."""
+        return await self.store.get(f"session:{login_session_id}") is not None
 
     async def touch(self, login_session_id: str, record: dict[str, Any]) -> None:
         """Note that the session was used, at most once a minute (a write per request would be waste)."""

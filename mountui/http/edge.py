@@ -3,6 +3,9 @@
 Whatever a route, the guard or a library raises, the caller gets the documented JSON error (or, for a page,
 a small HTML error page), never a server's plain-text 500, and the error is logged once, here.
 
+Every HTML answer (the page, the sign-in pages, the API docs, error pages) gets its CSP `frame-ancestors`
+here, from the `frame_ancestors` setting, so that which sites may frame the app is decided in one place.
+
 Routes are plain ASGI apps (`Endpoint`): a `CallError` becomes its JSON error where it is raised, and
 nothing but this edge wraps `send`, so each chunk of an event stream passes one wrapper, not three. A host
 app's exception handlers never answer for the mounted UI.
@@ -11,7 +14,7 @@ app's exception handlers never answer for the mounted UI.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -46,6 +49,22 @@ def error_for(request: Request) -> Response:
     return error_response(500, "internal_error", message, NO_STORE)
 
 
+def with_frame_ancestors(
+    headers: Iterable[tuple[bytes, bytes]], directive: bytes
+) -> list[tuple[bytes, bytes]]:
+    """`headers` of an HTML answer, its CSP's `frame-ancestors` (added, or replacing the one it had) set."""
+    out, found = [], False
+    for name, value in headers:
+        if name.lower() == b"content-security-policy":
+            kept = [d.strip() for d in value.split(b";") if d.strip()]
+            kept = [d for d in kept if not d.lower().startswith(b"frame-ancestors")]
+            value, found = b"; ".join([*kept, directive]), True
+        out.append((name, value))
+    if not found:
+        out.append((b"content-security-policy", directive))
+    return out
+
+
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
@@ -75,8 +94,9 @@ class Endpoint:
 
 
 class Edge:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: Sequence[str] = ("'self'",)) -> None:
         self.app = app
+        self.frame_directive = ("frame-ancestors " + " ".join(frame_ancestors)).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,14 +111,17 @@ class Edge:
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in EVERY_RESPONSE if h[0] not in present)
+                if any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+                    headers = with_frame_ancestors(headers, self.frame_directive)
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         except (CallError, HTTPException) as exc:
-            if started:
-                raise
+            if started:  # too late to answer: the response is cut here, and the error logged once
+                logger.warning("mountui: %s %s ended early: %s", scope.get("method"), scope.get("path"), exc)
+                return
             response = (
                 call_error_response(exc)
                 if isinstance(exc, CallError)

@@ -60,7 +60,7 @@ _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 DOCS_HEADERS = {
     "Content-Security-Policy": (
         f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; img-src 'self' data:; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'self'"
+        "form-action 'none'"  # frame-ancestors: added by the edge (the frame_ancestors setting)
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",

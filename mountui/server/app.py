@@ -23,6 +23,7 @@ from mountui.auth.setup import identity_sources
 from mountui.blocks import Blocks
 from mountui.components import Component
 from mountui.errors import ConfigError
+from mountui.http.cors import Cors
 from mountui.http.edge import Edge, Endpoint, not_found
 from mountui.server.deep_links import DeepLinks
 from mountui.server.files import FileStore
@@ -106,6 +107,7 @@ class UIApp:
                 self.store, settings, resolve_secret_keys(settings), clock=clock or time.time
             )
             self.sessions.on_end.append(self.pipeline.end_login_sessions)
+            self.pipeline.cluster.session_alive = self.sessions.exists
             if self.metrics is not None:
                 self.sessions.on_sign_in.append(self.metrics.sign_in)
             self.sources = identity_sources(settings, self.store, self.sessions, blocks.title)
@@ -133,7 +135,10 @@ class UIApp:
         self.router = Router(
             routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found
         )
-        self.app = Edge(Guard(self.router, self.authenticator, settings))
+        # CORS outermost: preflights are answered before the guard, and every answer (errors included)
+        # carries the headers an allowed origin needs to read it.
+        guarded = Edge(Guard(self.router, self.authenticator, settings), settings.frame_ancestors)
+        self.app = Cors(guarded, settings.allowed_origins)
         self._static_config = self._build_static_config()
         # Components whose default is a function (`value=fn`): called again for every page.
         self._dynamic = [

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
-from mountui.errors import CallError
+from mountui.errors import CallError, StoreUnavailableError
 from mountui.server.jobs import WORKER_LOST, Caller, Job, RemoteJob
 
 if TYPE_CHECKING:
@@ -34,8 +34,16 @@ CHANNEL = "calls"
 OPEN_RECORD_TTL = 24 * 3600.0  # bounds the record of a call nobody finished (its whole cluster went down)
 
 
+# Credentials never go into the store: a call run again gets its identity from the record, not from these.
+PRIVATE_HEADERS = frozenset(
+    {b"cookie", b"authorization", b"proxy-authorization", b"x-mountui-session", b"x-api-key"}
+)
+TAKE_OVER_ATTEMPTS = 5
+
+
 def _scope_record(request: Any) -> dict[str, Any] | None:
-    """What a call run again elsewhere needs of its request to give the function an equal `Request`."""
+    """What a call run again elsewhere needs of its request to give the function a like `Request` (its
+    headers without credentials)."""
     scope = getattr(request, "scope", None)
     if scope is None:
         return None
@@ -45,7 +53,11 @@ def _scope_record(request: Any) -> dict[str, Any] | None:
         "root_path": scope.get("root_path", ""),
         "scheme": scope.get("scheme", "http"),
         "query_string": scope.get("query_string", b"").decode("latin-1"),
-        "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope.get("headers", [])],
+        "headers": [
+            [k.decode("latin-1"), v.decode("latin-1")]
+            for k, v in scope.get("headers", [])
+            if k.lower() not in PRIVATE_HEADERS
+        ],
         "client": list(scope["client"]) if scope.get("client") else None,
         "server": list(scope["server"]) if scope.get("server") else None,
     }
@@ -77,6 +89,9 @@ class Cluster:
         self.shared = pipeline.store.shared
         self._unsubscribe: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Whether a sign-in session still exists (set by the app when it has sign-in): a call is not run
+        # again for a user who signed out meanwhile.
+        self.session_alive: Callable[[str], Awaitable[bool]] | None = None
         self._outbox: list[dict[str, Any]] = []  # signals not yet sent, in order
         # Signals of other parts of the server (the MCP server's cancellations), by their `op`.
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
@@ -89,6 +104,7 @@ class Cluster:
         self._unsubscribe = self.store.subscribe(CHANNEL, self._on_signal)
         self.pipeline.queue.on_lost = self._on_lost
         self.pipeline.queue.on_reaped = self._on_reaped
+        self.pipeline.queue.start()
 
     def stop(self) -> None:
         if self._unsubscribe is not None:
@@ -186,31 +202,46 @@ class Cluster:
         self._spawn(self._take_over(holder))
 
     async def _take_over(self, holder: str) -> None:
+        """End (or run again) a lost worker's call; this worker alone was handed it, so a store that fails
+        meanwhile is tried again rather than leave its readers waiting."""
+        pause = self.pipeline.settings.worker_lease / 3
+        for attempt in range(TAKE_OVER_ATTEMPTS):
+            try:
+                await self._end_or_run_again(holder)
+                return
+            except StoreUnavailableError:
+                await asyncio.sleep(pause * (attempt + 1))
+            except Exception:
+                logger.exception("mountui: taking over call %s failed", holder)
+                return
+        logger.error("mountui: could not take over call %s: the store stayed unreachable", holder)
+
+    async def _end_or_run_again(self, holder: str) -> None:
         event_id, _, attempt = holder.rpartition(":")
         settings = self.pipeline.settings
-        try:
-            record = await self.store.get(f"call:{event_id}")
-            if not isinstance(record, dict) or record.get("state") == "done":
-                return  # a JSON call (its caller's connection went with the worker), or already ended
-            if str(record.get("attempt")) != attempt:
+        record = await self.store.get(f"call:{event_id}")
+        if not isinstance(record, dict) or record.get("state") == "done":
+            return  # a JSON call (its caller's connection went with the worker), or already ended
+        if str(record.get("attempt")) != attempt:
+            return
+        call = record.get("call")
+        if call is not None and record.get("attempt") == 0:
+            logger.warning("mountui: running call %s again: the worker running it is gone", event_id)
+            if await self._run_again(event_id, record, call):
                 return
-            call = record.get("call")
-            if call is not None and record.get("attempt") == 0:
-                logger.warning("mountui: running call %s again: the worker running it is gone", event_id)
-                if await self._run_again(event_id, record, call):
-                    return
-            logger.warning("mountui: call %s ended: the worker running it is gone", event_id)
-            await self.store.log_append(event_id, WORKER_LOST, settings.event_log_max_events)
-            await self.store.log_close(event_id, settings.event_retention)
-            await self.store.set(f"call:{event_id}", {**record, "state": "done"}, settings.event_retention)
-        except Exception:
-            logger.exception("mountui: taking over call %s failed", event_id)
+        logger.warning("mountui: call %s ended: the worker running it is gone", event_id)
+        await self.store.log_append(event_id, WORKER_LOST, settings.event_log_max_events)
+        await self.store.log_close(event_id, settings.event_retention)
+        await self.store.set(f"call:{event_id}", {**record, "state": "done"}, settings.event_retention)
 
     async def _run_again(self, event_id: str, record: dict[str, Any], call: dict[str, Any]) -> bool:
         pipeline = self.pipeline
         dep = pipeline.endpoints.get(record.get("endpoint", ""))
         if dep is None:
             return False
+        session = call.get("login_session_id")
+        if session and self.session_alive is not None and not await self.session_alive(session):
+            return False  # signed out since: nothing runs in their name any more
         caller = Caller(
             username=call.get("username"),
             tab_id=call.get("tab_id"),

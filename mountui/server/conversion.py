@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from mountui.calling import call_callback
 from mountui.components import Component
 from mountui.errors import CallError, OutputError
 from mountui.events import Dependency
 from mountui.server.deep_links import link_of, link_owner
 from mountui.server.files import FileStore
+
+logger = logging.getLogger("mountui")
 
 
 class CallContext:
@@ -84,3 +89,19 @@ def validate_values(dep: Dependency, body: Any, validator: TypeAdapter[Any]) -> 
             where = "".join(f"[{p}]" for p in err["loc"][1:])
             problems.append(f"{label}{where}: {err['msg']}")
         raise CallError(400, "validation_error", "; ".join(problems)) from None
+
+
+async def initial_values(components: list[Component]) -> dict[int, Any]:
+    """Call each `value=fn` as every user function is called (async on the loop, sync in a worker
+    thread, never blocking the page's other requests) and convert it like an output. One that fails is
+    logged and leaves its component empty: the page still opens."""
+
+    async def one(component: Component) -> Any:
+        try:
+            return to_wire(component, await call_callback(component.value), None)
+        except Exception:
+            logger.exception("mountui: the default value of %s raised", component.api_label())
+            return None
+
+    values = await asyncio.gather(*(one(c) for c in components))
+    return {c.id: v for c, v in zip(components, values, strict=True)}

@@ -15,6 +15,7 @@ import heapq
 import logging
 import mimetypes
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ import anyio.from_thread
 
 from mountui.errors import CallError
 from mountui.filenames import safe_file_name
+from mountui.http.equal import constant_time_equal
 from mountui.store.base import Store
 
 logger = logging.getLogger("mountui")
@@ -56,7 +58,8 @@ class StoredFile:
     @classmethod
     def from_record(cls, file_id: str, root: Path, record: dict[str, Any]) -> StoredFile | None:
         path = (root / record["path"]).resolve()
-        if not path.is_relative_to(root) or path.relative_to(root).parts[0] != file_id:
+        parts = path.relative_to(root).parts if path.is_relative_to(root) else ()
+        if len(parts) < 2 or parts[0] != file_id:
             return None  # a record naming a path outside its own folder is not believed
         return cls(
             file_id,
@@ -91,6 +94,7 @@ INERT_TYPES = frozenset(
     }
 )  # fmt: skip
 OPAQUE_TYPE = "application/octet-stream"
+FILE_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 
 
 def served_type(mime_type: str) -> str:
@@ -134,12 +138,18 @@ class FileStore:
         return self._root
 
     def _sweep_abandoned(self) -> None:
-        """Folders in the shared directory older than `file_ttl` are expired for every worker: remove them."""
+        """Folders in the shared directory older than `file_ttl` are expired for every worker: remove them.
+        Only folders named like a file id: anything else in the directory is not mountui's to remove."""
         assert self._root is not None
         cutoff = time.time() - self.ttl - 60
         for folder in self._root.iterdir():
             try:
-                if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                if (
+                    FILE_ID.fullmatch(folder.name)
+                    and folder.is_dir()
+                    and not folder.is_symlink()
+                    and folder.stat().st_mtime < cutoff
+                ):
                     shutil.rmtree(folder, ignore_errors=True)
             except OSError:
                 continue
@@ -302,7 +312,7 @@ class FileStore:
     def _check(stored: StoredFile | None, owner: str | None) -> StoredFile:
         if stored is None or stored.expires <= time.time():
             raise CallError(404, "not_found", "no such file (it may have expired)")
-        if not secrets.compare_digest(stored.owner or "", owner or ""):
+        if not constant_time_equal(stored.owner, owner):
             raise CallError(403, "forbidden", "this file belongs to another user")
         return stored
 

@@ -28,10 +28,12 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Paths anyone may reach. Everything else, including routes added later, is guarded.
 # The PWA's manifest, worker and icons (pwa=True) too: browsers fetch manifests and icons without credentials.
+# embed.js: the stable entry other sites load the web component from.
 PUBLIC_PATHS = frozenset(
     {
         "/favicon.ico",
         "/healthz",
+        "/embed.js",
         "/manifest.webmanifest",
         "/sw.js",
         "/icon-192.png",

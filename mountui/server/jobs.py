@@ -43,6 +43,7 @@ class Job:
     logged: bool = True
     keep: int = 100  # events its log keeps (fewer when outputs are large: `event_log_max_bytes`)
     attempt: int = 0  # 1 when run again after the worker running it was lost
+    cancel_asked: tuple[str, dict[str, Any]] | None = None  # a cancel that came before its task existed
     queued_at: float = 0.0  # wall-clock times
     started_at: float | None = None
 

@@ -16,11 +16,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# The page runs no inline script: the config block is data (type application/json), not code.
+# The page runs no inline script: the config block is data (type application/json), not code. Its
+# `frame-ancestors` comes from the frame_ancestors setting, added to every HTML answer by the edge.
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob: data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    "base-uri 'self'; form-action 'self'"
 )
 
 

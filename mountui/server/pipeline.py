@@ -16,13 +16,20 @@ from typing import Any
 import anyio.to_thread
 
 from mountui.blocks import Blocks
-from mountui.calling import call_callback, iterate_results
+from mountui.calling import iterate_results
 from mountui.components import Component
 from mountui.errors import CallError, Error, OutputError, StoreUnavailableError
 from mountui.events import Dependency
+from mountui.http.equal import constant_time_equal
 from mountui.injection import Progress, Request
 from mountui.server.cluster import Cluster
-from mountui.server.conversion import CallContext, strict_tuple, to_wire, to_wire_sized, validate_values
+from mountui.server.conversion import (
+    CallContext,
+    initial_values,
+    strict_tuple,
+    to_wire_sized,
+    validate_values,
+)
 from mountui.server.files import FileStore
 from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
 from mountui.server.observer import CallObserver
@@ -78,21 +85,8 @@ class Pipeline:
     def validate(self, dep: Dependency, body: Any) -> list[Any]:
         return validate_values(dep, body, self._validators[dep.endpoint])
 
-    # --- values of components whose default is a function ---
     async def initial_values(self, components: list[Component]) -> dict[int, Any]:
-        """Call each `value=fn` as every user function is called (async on the loop, sync in a worker
-        thread, never blocking the page's other requests) and convert it like an output. One that fails is
-        logged and leaves its component empty: the page still opens."""
-
-        async def one(component: Component) -> Any:
-            try:
-                return to_wire(component, await call_callback(component.value), None)
-            except Exception:
-                logger.exception("mountui: the default value of %s raised", component.api_label())
-                return None
-
-        values = await asyncio.gather(*(one(c) for c in components))
-        return {c.id: v for c, v in zip(components, values, strict=True)}
+        return await initial_values(components)
 
     # --- starting a call ---
     async def start(
@@ -139,12 +133,12 @@ class Pipeline:
                 await self.cluster.record(job, caller, values)
             # The log exists before anyone reads it: its first event is written here, not by the task.
             if ticket.wait is not None:
-                self.observer.queued(job)
                 await self._emit(job, "queued", {"event_id": job.event_id, "position": ticket.position})
+                self.observer.queued(job)  # once accepted: a refused call is not in the queue's length
             else:
+                await self._emit(job, "started", {"event_id": job.event_id})
                 job.started_at = job.queued_at
                 self.observer.started(job)
-                await self._emit(job, "started", {"event_id": job.event_id})
         except BaseException:
             # The store failed: hold nothing for a call that was never accepted.
             self.jobs.pop(job.event_id, None)
@@ -153,6 +147,8 @@ class Pipeline:
         job.task = asyncio.create_task(self._run(job, values, caller))
         self._running.add(job.task)
         job.task.add_done_callback(self._running.discard)
+        if job.cancel_asked is not None:  # cancelled (say, signed out) while it was being accepted
+            self.cancel(job, job.cancel_asked)
         return job
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
@@ -301,7 +297,7 @@ class Pipeline:
             job = await self.cluster.find(event_id)
         if job is None:
             raise CallError(404, "not_found", "no such call (it finished too long ago, or never existed)")
-        if not secrets.compare_digest(job.owner or "", username or ""):
+        if not constant_time_equal(job.owner, username):
             raise CallError(403, "forbidden", "this call was started by another user")
         return job
 
@@ -335,7 +331,10 @@ class Pipeline:
             if not job.is_done:
                 self.cluster.send("cancel", id=job.event_id)
             return
-        if job.task is None or job.task.done() or job.closing:
+        if job.task is None:
+            job.cancel_asked = outcome  # not started yet: `start` cancels it once its task exists
+            return
+        if job.task.done() or job.closing:
             return
         job.task.cancel()
         # The caller hears at once. Sync code in a worker thread cannot be interrupted: it keeps its
@@ -360,6 +359,7 @@ class Pipeline:
         if job.closing:
             return
         job.closing = job.finished = True
+        self.observer.finished(job, WORKER_LOST)
         if not job.done.done():
             job.done.set_result(WORKER_LOST)
         if job.task is not None:

@@ -60,6 +60,7 @@ class Routes:
             *([Route("/upload", self.upload, methods=["POST"])] if self.ui.accepts_files else []),
             Route("/file/{file_id}", self.file, methods=["GET", "HEAD"]),
             Route("/static/{name:path}", self.static, methods=["GET", "HEAD"]),
+            Route("/embed.js", self.embed_script, methods=["GET", "HEAD"]),
             Route("/favicon.ico", self.favicon, methods=["GET", "HEAD"]),
             Route("/healthz", self.healthz, methods=["GET", "HEAD"]),
             *ApiDocs(self.ui).routes(),
@@ -204,6 +205,9 @@ class Routes:
     # --- public odds and ends ---
     async def static(self, request: Request) -> Response:
         return self.ui.assets.response(request, request.path_params["name"])
+
+    async def embed_script(self, request: Request) -> Response:
+        return self.ui.assets.embed_script()
 
     async def favicon(self, request: Request) -> Response:
         if self.ui.settings.favicon_path is not None:

@@ -35,6 +35,18 @@ class StaticAssets:
         manifest = directory / "manifest.json"
         self.manifest: dict[str, Any] = orjson.loads(manifest.read_bytes()) if manifest.is_file() else {}
 
+    def embed_script(self) -> Response:
+        """`embed.js`: a stable address for other sites' pages, importing the hashed bundle beside it.
+
+        Short-lived in caches (the bundle's name changes with each release); the bundle itself is immutable.
+        """
+        js = self.manifest.get("js")
+        if not js:
+            return error_response(404, "not_found", "the frontend bundle is missing from this installation")
+        body = f'// mountui: defines <mountui-app src="...">\nimport "./static/{js}";\n'
+        headers = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+        return Response(body, media_type="text/javascript; charset=utf-8", headers=headers)
+
     def response(self, request: Request, name: str) -> Response:
         path = self.files.get(name)
         if path is None:

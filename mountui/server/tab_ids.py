@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import secrets
 
+from mountui.http.equal import constant_time_equal
+
 
 class TabIds:
     def __init__(self, keys: list[bytes]) -> None:
@@ -39,4 +41,4 @@ class TabIds:
         token, _, mac = value.partition(".")
         if not token or not mac or len(value) > 100:
             return False
-        return any(hmac.compare_digest(mac, self._mac(key, token)) for key in self._keys)
+        return any(constant_time_equal(mac, self._mac(key, token)) for key in self._keys)

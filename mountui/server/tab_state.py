@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pickle
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from mountui.components import Component
 from mountui.errors import CallError
+from mountui.http.equal import constant_time_equal
 from mountui.store.base import Store
 
 
@@ -46,6 +46,6 @@ class TabState:
         if not tab_id:
             return None
         record = await self.store.get(f"state:{tab_id}")
-        if record is not None and not secrets.compare_digest(record["owner"] or "", username or ""):
+        if record is not None and not constant_time_equal(record["owner"], username):
             raise CallError(403, "forbidden", "this session belongs to another user")
         return record

@@ -55,6 +55,9 @@ class Queue(ABC):
     async def release(self, ticket: Ticket) -> None:
         """Give up the slot, or the place in line (a slot handed over meanwhile passes on)."""
 
+    def start(self) -> None:
+        """Begin background work (lease renewal), in the app's event loop; called at start-up."""
+
     async def close(self) -> None:
         """Stop background work (lease renewal); called at shutdown."""
 

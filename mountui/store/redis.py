@@ -291,6 +291,7 @@ class RedisStore(Store):
         return int(await self._incr(keys=[self._key(key)], args=[_ms(ttl)]))
 
     # --- moving-window rate limits ---
+    @_reachable
     async def hit_windows(self, key: str, windows: Sequence[tuple[str, int, float]]) -> float:
         # One hash tag: every window of a key lands on the same Redis Cluster slot, as the script needs.
         keys = [
@@ -357,15 +358,21 @@ class RedisStore(Store):
             await self._client.xread({stream: last_id}, count=1, block=_ms(remaining))
 
     # --- signals: pub/sub on one connection per process, listening to every channel of the namespace ---
-    def _channel(self, channel: str) -> str:
+    @property
+    def client(self) -> Any:
+        """The redis-py client (for the queue's scripts)."""
+        return self._client
+
+    def channel_name(self, channel: str) -> str:
+        """The Redis pub/sub channel of a store channel."""
         return f"{self.namespace}:ch:{channel}"
 
     @_reachable
     async def publish(self, channel: str, message: Any) -> None:
-        await self._client.publish(self._channel(channel), orjson.dumps(message))
+        await self._client.publish(self.channel_name(channel), orjson.dumps(message))
 
     def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
-        return self._signals.subscribe(self._channel(channel), handler)
+        return self._signals.subscribe(self.channel_name(channel), handler)
 
     def queue(self, max_waiting: int, lease: float) -> Queue:
         from mountui.store.redis_queue import RedisQueue

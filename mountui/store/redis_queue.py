@@ -71,17 +71,21 @@ return rank + 1
 """
 )
 
-# ARGV: prefix, gate, holder, wake channel. Frees the slot or the place in line; announces it.
+# ARGV: prefix, gate, holder, wake channel, marker ttl ms. Frees the slot or the place in line and announces
+# it; a marker keeps a renewal that was on its way from putting the holder back.
 _RELEASE = """
 local p, gate, holder = ARGV[1], ARGV[2], ARGV[3]
 local freed = redis.call('ZREM', p .. 'run:' .. gate, holder) + redis.call('ZREM', p .. 'line:' .. gate, holder)
 redis.call('ZREM', p .. 'waiting', holder .. '|' .. gate)
+redis.call('SET', p .. 'gone:' .. holder, '1', 'PX', ARGV[5])
 if freed > 0 then redis.call('PUBLISH', ARGV[4], cjson.encode(gate)) end
 return freed
 """
 
 # ARGV: prefix, lease ms, then (holder, gate, running '1'/'0') triples. Renews (or, after Redis lost them,
-# puts back) this worker's leases; returns the holders that were taken over meanwhile (tombstones).
+# puts back) this worker's leases; returns the holders that were taken over meanwhile (tombstones). What Redis
+# says wins over what the worker believed when it sent this: a holder let in meanwhile is renewed as running,
+# one released meanwhile (marker) is left alone.
 _RENEW = (
     _NOW
     + """
@@ -89,12 +93,13 @@ local p, lease = ARGV[1], tonumber(ARGV[2])
 local lost = {}
 for i = 3, #ARGV, 3 do
   local holder, gate, running = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local run = p .. 'run:' .. gate
   if redis.call('EXISTS', p .. 'reaped:' .. holder) == 1 then
     table.insert(lost, holder)
-  else
+  elseif redis.call('EXISTS', p .. 'gone:' .. holder) == 0 then
     redis.call('SADD', p .. 'gates', gate)
-    if running == '1' then
-      redis.call('ZADD', p .. 'run:' .. gate, now + lease, holder)
+    if running == '1' or redis.call('ZSCORE', run, holder) then
+      redis.call('ZADD', run, now + lease, holder)
     else
       local line = p .. 'line:' .. gate
       if not redis.call('ZSCORE', line, holder) then
@@ -151,8 +156,8 @@ class RedisQueue(Queue):
         self.max_waiting = max_waiting
         self.lease = lease
         self._prefix = f"{store.namespace}:{{q}}:"  # one hash tag: every key on one Redis Cluster slot
-        self._wake_channel = store._channel(WAKE)
-        client = store._client
+        self._wake_channel = store.channel_name(WAKE)
+        client = store.client
         self._take = client.register_script(_TAKE)
         self._release = client.register_script(_RELEASE)
         self._renew = client.register_script(_RENEW)
@@ -162,6 +167,12 @@ class RedisQueue(Queue):
         self._advancing: set[str] = set()
         self._maintainer: asyncio.Task[None] | None = None
         self._unsubscribe: Any = None
+        self._wakers: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        """Renew leases and take over those of lost workers from now on (the app's start-up calls this, so
+        a fresh worker ends a dead worker's calls before it has served one of its own)."""
+        self._start()
 
     def _start(self) -> None:
         if self._maintainer is None:
@@ -200,7 +211,8 @@ class RedisQueue(Queue):
         if ticket.wait is not None and not ticket.wait.done():
             ticket.wait.cancel()
         try:
-            await self._call(self._release, [ticket.gate, ticket.holder, self._wake_channel])
+            args = [ticket.gate, ticket.holder, self._wake_channel, max(1, int(self.lease * 2000))]
+            await self._call(self._release, args)
         except StoreUnavailableError:
             # Not renewed any more, the lease runs out by itself and the slot frees then.
             logger.warning("mountui: could not release a queue slot in Redis; it frees when its lease ends")
@@ -209,7 +221,9 @@ class RedisQueue(Queue):
     def _on_wake(self, gate: Any) -> None:
         if isinstance(gate, str) and self._lines.get(gate) and gate not in self._advancing:
             self._advancing.add(gate)
-            asyncio.get_running_loop().create_task(self._advance(gate))
+            task = asyncio.get_running_loop().create_task(self._advance(gate))
+            self._wakers.add(task)
+            task.add_done_callback(self._wakers.discard)
 
     async def _advance(self, gate: str) -> None:
         """Let this worker's first waiters of `gate` in while slots are free (in line order)."""
@@ -267,7 +281,12 @@ class RedisQueue(Queue):
         for raw in lost:
             holder = raw.decode()
             ticket = self._held.pop(holder, None)
-            if ticket is not None and self.on_lost is not None:
+            if ticket is None:
+                continue
+            line = self._lines.get(ticket.gate)
+            if line is not None and ticket in line:
+                line.remove(ticket)  # never let in: another worker has it now
+            if self.on_lost is not None:
                 self.on_lost(holder)
 
     async def close(self) -> None:

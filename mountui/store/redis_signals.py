@@ -50,6 +50,10 @@ class RedisSignals:
                         self._deliver(message["channel"].decode(), message["data"])
             except self._connection_errors as exc:
                 logger.warning("mountui: lost Redis pub/sub (%s); reconnecting in %.1f s", exc, delay)
+            except Exception:  # whatever else went wrong, signals must keep coming: listen again
+                logger.exception(
+                    "mountui: the Redis pub/sub listener failed; listening again in %.1f s", delay
+                )
             finally:
                 await pubsub.aclose()
             await asyncio.sleep(delay)

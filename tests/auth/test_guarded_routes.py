@@ -16,12 +16,14 @@ import pytest
 from auth_helpers import SECRET, USERS, greeting_demo
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
+import mountui
 from mountui.server.app import UIApp
 
 # Reachable without signing in. A new public route must be added here on purpose, with a reason.
 EXPECTED_PUBLIC = {
     "/favicon.ico",  # the browser asks for it on the login page
     "/healthz",  # load balancers
+    "/embed.js",  # other sites' pages load it to embed the app (it only imports the public bundle)
     "/login",  # the login form
     "/logout",  # signing out needs no sign-in
     "/manifest.webmanifest",  # pwa=True: browsers fetch the manifest without credentials
@@ -29,6 +31,12 @@ EXPECTED_PUBLIC = {
     "/icon-192.png",  # pwa=True: the manifest's icons, fetched like it
     "/icon-512.png",
     "/icon.svg",
+    "/oauth/login",  # OAuth: starts the sign-in at the provider
+    "/oauth/callback",  # OAuth: the provider sends the browser back here
+    "/oauth/logout",  # OAuth: signing out needs no sign-in
+    "/oauth/handoff",  # OAuth in a frame: starts a pop-up sign-in (answers only a random id and claim)
+    "/oauth/handoff/redeem",  # OAuth in a frame: takes its session, given the claim and the pop-up's code
+    "/oauth/handoff.js",  # OAuth in a frame: the pop-up's script that hands the code back
 }
 EXPECTED_PUBLIC_PREFIXES = ("/static/",)  # the built frontend bundle
 
@@ -75,8 +83,10 @@ def _dependency_nobody(request: Any) -> None:
     return None
 
 
+OAUTH = mountui.OAuth.oidc("Test ID", "https://id.example/.well-known/openid-configuration", "app", "s3cret")
 APPS = {  # with every optional route on (P/mcp, P/metrics, the PWA's), so the census sees it
     "password": dict(auth=USERS, secret_key=SECRET, mcp_server=True, pwa=True),
+    "oauth": dict(oauth=OAUTH, require_login=True, secret_key=SECRET, mcp_server=True, pwa=True),
     "auth_dependency": dict(auth_dependency=_dependency_nobody, mcp_server=True, pwa=True),
     "both": dict(
         auth=USERS, secret_key=SECRET, auth_dependency=_dependency_nobody, mcp_server=True, pwa=True
@@ -99,7 +109,7 @@ def test_every_route_outside_the_public_list_refuses_anonymous_callers(
     ui = greeting_demo().build_app(**APPS[kind])
     base = serve(ui)
     routes = _all_routes(ui)
-    assert ("POST", "/login") in routes or kind == "auth_dependency"
+    assert ("POST", "/login") in routes or kind in ("auth_dependency", "oauth")
     assert ("POST", "/mcp") in routes
     checked = 0
     for method, path in routes:
@@ -114,6 +124,9 @@ def test_every_route_outside_the_public_list_refuses_anonymous_callers(
             if kind == "auth_dependency":
                 assert response.status_code == 401, path
                 assert "Sign in required" in response.text
+            elif kind == "oauth":
+                assert response.status_code in (302, 303), path
+                assert response.headers["location"].startswith("/oauth/login")
             else:
                 assert response.status_code == 303, path
                 assert response.headers["location"] == "/login?next=%2F"

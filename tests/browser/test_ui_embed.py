@@ -1,9 +1,6 @@
-"""`<mountui-app src>` renders a mounted UI inside another page of the same site."""
+"""`<mountui-app src>` renders a mounted UI inside another page of the same site (tests/embed: other sites)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from starlette.applications import Starlette
@@ -12,18 +9,12 @@ from starlette.routing import Route
 
 import mountui as mu
 
-STATIC = Path(mu.__file__).parent / "static"
-
 
 def test_mountui_app_element_embeds_a_ui(serve, page: Page) -> None:
-    manifest = json.loads((STATIC / "manifest.json").read_text())
-
     async def host_page(request):
         return HTMLResponse(
-            "<!doctype html><html><head>"
-            f'<link rel="stylesheet" href="/tools/static/{manifest["css"]}">'
-            f'<script type="module" src="/tools/static/{manifest["js"]}"></script>'
-            '</head><body><h1>Host page</h1><mountui-app src="/tools/"></mountui-app></body></html>'
+            '<!doctype html><html><head><script type="module" src="/tools/embed.js"></script></head>'
+            '<body><h1>Host page</h1><mountui-app src="/tools/"></mountui-app></body></html>'
         )
 
     with mu.Blocks() as demo:
@@ -62,3 +53,16 @@ def test_calls_carry_the_session_so_state_is_kept(open_app, page: Page) -> None:
     expect(page.locator("mountui-json")).to_contain_text('"one"')
     session = page.evaluate("JSON.parse(document.getElementById('mountui-config').textContent).session_id")
     assert sent == [session, session]
+
+
+def test_the_footer_shows_how_to_embed_the_app(open_app, page: Page) -> None:
+    with mu.Blocks() as demo:
+        mu.Textbox(label="Name")
+    base = open_app(demo, path="/")
+    page.get_by_role("button", name="Embed").click()
+    hint = page.get_by_role("region", name="Embed this app")
+    expect(hint).to_contain_text(f'<script type="module" src="{base}/embed.js"></script>')
+    expect(hint).to_contain_text(f'<mountui-app src="{base}/"></mountui-app>')
+    expect(hint).to_contain_text(f'<iframe src="{base}/"')
+    page.get_by_role("button", name="Embed").click()
+    expect(hint).to_be_hidden()

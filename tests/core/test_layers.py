@@ -3,6 +3,8 @@
     base (errors, filenames, version)  <-  http, store  <-  description  <-  auth  <-  server
     client: base only (it talks to a server over HTTP, never imports one)
     testing: base and client (it drives a UI over HTTP, as the page does, never importing the server)
+    share: base and http only (a relay and a tunnel around any ASGI app); the server's launch and the
+    command line (cli) reach it, imported when called
 
 The description (blocks, components, events, ...) reaches the server only through `Blocks.build_app` and
 `Blocks.launch`, imported when called.
@@ -26,9 +28,11 @@ ALLOWED = {
     "store": BASE,
     **{name: BASE | DESCRIPTION | {"http", "store"} for name in DESCRIPTION},
     "auth": BASE | DESCRIPTION | {"http", "store"},
-    "server": BASE | DESCRIPTION | {"http", "store", "auth"},
+    "server": BASE | DESCRIPTION | {"http", "store", "auth", "share"},
     "client": BASE,
     "testing": BASE | {"client"},
+    "share": BASE | {"http"},
+    "cli": BASE | {"share"},
 }
 # Where the description may call into the server: thin, lazy conveniences for the user.
 LAZY_DOORS = {("blocks", "build_app"), ("blocks", "launch")}

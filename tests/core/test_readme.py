@@ -38,7 +38,13 @@ KNOWN = {
     "mountui_ui": "test_testing_your_ui",
     "mountui.DeepLinkButton()": "test_deep_link_of_the_greeting_bot",
     "pwa=True)": "test_installable_app_under_a_mount_path",
+    "mountui share-server": "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
+    'share="https://share.example.com"': "tests/share/test_share_launch.py::test_the_readmes_share_server_and_shared_app",
+    "frame_ancestors=": "test_embedding_settings_and_snippets",
+    "/embed.js": "test_embedding_settings_and_snippets",
+    "<iframe src=": "test_embedding_settings_and_snippets",
 }
+EMBEDDED_AT = "https://tools.example.com/"  # where the README's snippets say the app is served
 
 
 def blocks() -> list[tuple[str, str]]:
@@ -62,7 +68,7 @@ def shell(code: str) -> str:
 
 def test_every_code_block_is_run_by_a_test():
     for language, code in blocks():
-        assert language in ("python", "sh"), f"a {language} block; run it here or mark it as text"
+        assert language in ("python", "sh", "html"), f"a {language} block; run it here or mark it as text"
         markers = [m for m in KNOWN if m in code]
         assert markers, f"no test runs this README block:\n{code}"
 
@@ -237,3 +243,24 @@ def test_installable_app_under_a_mount_path(run, tmp_path):
     assert manifest["name"] == "Greeter"
     assert httpx.get(f"{base}/app/sw.js").headers["content-type"].startswith("text/javascript")
     assert '<link rel="manifest" href="manifest.webmanifest">' in httpx.get(f"{base}/app/").text
+
+
+def test_embedding_settings_and_snippets(run, tmp_path):
+    port = free_port()
+    script = block("frame_ancestors=").replace("demo.launch(", f"demo.launch(port={port}, ")
+    (tmp_path / "tools.py").write_text(script)
+    base = run(["tools.py"], f"http://127.0.0.1:{port}/config", cwd=tmp_path).rsplit("/", 1)[0] + "/"
+    blog = {"Origin": "https://blog.example"}
+    page = httpx.get(base)
+    assert "frame-ancestors 'self' https://blog.example" in page.headers["content-security-policy"]
+    for snippet in (block("/embed.js"), block("<iframe src=")):
+        for url in re.findall(r'src="([^"]+)"', snippet):
+            assert url.startswith(EMBEDDED_AT), url
+            answer = httpx.get(base + url[len(EMBEDDED_AT) :], headers=blog)
+            assert answer.status_code == 200, url
+    script_answer = httpx.get(base + "embed.js", headers=blog)
+    assert script_answer.headers["access-control-allow-origin"] == "https://blog.example"
+    assert (
+        "access-control-allow-origin"
+        not in httpx.get(base + "embed.js", headers={"Origin": "https://x.example"}).headers
+    )

@@ -42,7 +42,8 @@ def test_import_mountui_stays_light():
 
     code = (
         "import sys, mountui; heavy = [m for m in ('uvicorn', 'authlib', 'mcp', 'httpx', 'sse_starlette', "
-        "'starlette.routing', 'fastapi', 'prometheus_client') if m in sys.modules]; print(','.join(heavy))"
+        "'starlette.routing', 'fastapi', 'prometheus_client', 'websockets') if m in sys.modules]; "
+        "print(','.join(heavy))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

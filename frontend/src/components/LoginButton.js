@@ -1,8 +1,10 @@
 // LoginButton: "Sign in with <provider>" linking to `props.href`, or, once signed in, "Sign out (<name>)"
 // linking to `props.logout_href`. Links are relative to the page. A non-empty value is used as the label.
 // The provider's profile picture is not shown: it lives on another host, and the page loads nothing from one.
+// Inside a frame or another site's page, signing in opens the provider in a pop-up (popup_sign_in.js).
 
 import Button from "./Button.js";
+import { needsPopup, signInWithPopup } from "./_shared/popup_sign_in.js";
 
 const PROVIDER_NAMES = { github: "GitHub", gitlab: "GitLab", huggingface: "Hugging Face" };
 
@@ -21,6 +23,15 @@ export default class LoginButton extends Button {
         ? `Sign in with ${provider}`
         : "Sign in";
     super.render();
+    if (!this.signedInAs && needsPopup(this.app.api)) {
+      this.control.addEventListener("click", (event) => {
+        event.preventDefault();
+        signInWithPopup(this.app.api, this.props.href || "oauth/login").then(
+          () => this.app.options.reload(),
+          (err) => this.app.toasts.error(err.message, "Not signed in"),
+        );
+      });
+    }
   }
 
   href() {

@@ -159,7 +159,7 @@ class ToolRunner:
     async def _file_content(self, item: dict[str, Any], owner: str | None, origin: str) -> Any:
         mime = str(item.get("mime_type") or "application/octet-stream")
         if mime.startswith("image/") or mime == "application/octet-stream":
-            stored = self.ui.files.get(str(item["id"]), owner)
+            stored = await self.ui.files.fetch(str(item["id"]), owner)
             data = await anyio.to_thread.run_sync(stored.path.read_bytes)
             # Bytes a function returned have no name to tell their type: an image is known by its first bytes.
             image_type = _image_type(data)

@@ -132,7 +132,7 @@ class ToolArguments:
 
     async def _file_ref(self, name: str, item: Any, owner: str | None, base_url: str) -> dict[str, Any]:
         if isinstance(item, str):
-            return {"id": self._file_id_from_url(name, item, owner, base_url)}
+            return {"id": await self._file_id_from_url(name, item, owner, base_url)}
         if isinstance(item, dict) and isinstance(item.get("data"), str):
             try:
                 data = base64.b64decode(item["data"], validate=True)
@@ -155,7 +155,7 @@ class ToolArguments:
             f"{name}: give a file URL of this app, or {{'name': ..., 'data': base64}}",
         )
 
-    def _file_id_from_url(self, name: str, url: str, owner: str | None, base_url: str) -> str:
+    async def _file_id_from_url(self, name: str, url: str, owner: str | None, base_url: str) -> str:
         # Only this app's own file URLs, and only the id is used: nothing is ever fetched.
         parts, base = urlsplit(url), urlsplit(base_url)
         own_path = base.path.rstrip("/") + "/file/"
@@ -168,5 +168,5 @@ class ToolArguments:
                 f"{name}: {url[:100]!r} is not a file of this app; send the file's content as "
                 "{'name': ..., 'data': base64} instead (this server never downloads from other addresses)",
             )
-        self.files.get(file_id, owner)  # 404 or 403 now, before the call is queued
+        await self.files.fetch(file_id, owner)  # 404 or 403 now, before the call is queued
         return file_id
