@@ -203,6 +203,16 @@ location / {
             parts.append(f"--- nginx ---\n{self._proxy.error_log[-3000:]}")
         return "\n".join(parts)
 
+    def runner_of(self, tag: str, timeout: float = 10.0) -> int:
+        """The pid of the process that started `exclusive(tag)` (`started` may come before its first line)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for kind, seen, pid, _ in self.runs():
+                if kind == "start" and seen == tag:
+                    return pid
+            time.sleep(0.02)
+        raise AssertionError(f"exclusive({tag!r}) did not start within {timeout} s: {self.runs()}")
+
     def runs(self) -> list[tuple[str, str, int, float]]:
         """What `exclusive` recorded: (start|end, tag, pid, time)."""
         path = self.shared_dir / "runs.log"

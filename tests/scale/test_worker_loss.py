@@ -120,7 +120,7 @@ def test_a_call_waiting_in_line_on_a_killed_worker_ends_with_worker_lost(cluster
     try:
         with open_stream(alice, f"{cluster.workers[0].ui}/api/exclusive", ["line-blocker", True]) as blocker:
             blocker.until("started")
-            running_on = next(pid for kind, tag, pid, _ in cluster.runs() if tag == "line-blocker")
+            running_on = cluster.runner_of("line-blocker")
             doomed, reader_on = cluster.others(running_on)
             # The caller's own stream stays open (a call nobody reads gives up its place in line); it goes
             # down with the worker, and the same caller follows the call from another worker.
