@@ -29,6 +29,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "Button": frozenset({"click", "change"}),
     "LoginButton": frozenset({"click", "change"}),
     "LogoutButton": frozenset({"click", "change"}),
+    "DeepLinkButton": frozenset({"click", "change"}),
     "Markdown": frozenset({"change"}),
     "JSON": frozenset({"change"}),
     "Chatbot": frozenset({"change"}),
@@ -49,7 +50,7 @@ FALLBACK_LABELS = {
     "Audio": "Audio file",
     "Markdown": "Markdown",
 }
-BUTTONS = frozenset({"Button", "LoginButton", "LogoutButton"})
+BUTTONS = frozenset({"Button", "LoginButton", "LogoutButton", "DeepLinkButton"})
 FILE_TYPES = frozenset({"File", "Image", "Audio"})
 _PROVIDER_NAMES = {"github": "GitHub", "gitlab": "GitLab", "huggingface": "Hugging Face"}
 
@@ -148,7 +149,7 @@ def login_label(config: dict[str, Any]) -> str:
 
 def shown(kind: str, props: dict[str, Any], value: Any, config: dict[str, Any] | None = None) -> Any:
     """The value a component of type `kind` holds after the page is given `value` (wire form)."""
-    if kind in ("Textbox", "Markdown", "Button", "LogoutButton"):
+    if kind in ("Textbox", "Markdown", "Button", "LogoutButton", "DeepLinkButton"):
         return js_string(value)
     if kind == "LoginButton":
         text = js_string(value) if js_truthy(value) else ""

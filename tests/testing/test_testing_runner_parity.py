@@ -125,4 +125,4 @@ def test_the_page_runs_load_events_and_applies_outputs_as_uitester_does():
     assert 'this.listeners.get("null:load")' in app  # UITester fires (None, "load") on open
     assert "if (seen.get(id) === text) return;" in app  # a streamed value applied once per call
     assert 'event === "output" || event === "complete"' in runner
-    assert "if (state.again) this.run(dep, sourceId);" in runner  # one more run with the newest inputs
+    assert "if (state.again) this.run(dep, sourceId, keep);" in runner  # one more run with the newest inputs
