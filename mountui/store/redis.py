@@ -40,7 +40,8 @@ import orjson
 from mountui.errors import MissingExtraError, MountUIError, StoreUnavailableError
 from mountui.store.base import LogRead, Store
 from mountui.store.queue import Queue
-from mountui.store.redis_logs import LogWatcher
+from mountui.store.redis_logs import CHANNEL as LOG_CHANNEL
+from mountui.store.redis_logs import LogWaiters
 from mountui.store.redis_scripts import HIT_WINDOWS, INCR, LOG_APPEND, LOG_CLOSE, SET_ADD
 from mountui.store.redis_signals import RedisSignals
 
@@ -144,14 +145,8 @@ class RedisStore(Store):
             retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
         )
         self._client = redis_asyncio.Redis(connection_pool=pool)
-        # Waiting for new events of every open stream: one dedicated connection, blocking without timeout.
-        self._logs = LogWatcher(
-            lambda: redis_asyncio.Redis.from_url(
-                url, socket_connect_timeout=5, socket_timeout=None, single_connection_client=True
-            ),
-            self._client,
-            self.connection_errors,
-        )
+        self._logs = LogWaiters()  # readers waiting for events, woken over pub/sub
+        self._hearing_logs = False
         self._signals = RedisSignals(self._client, f"{namespace}:ch:*", self.connection_errors)
         self._incr = self._client.register_script(INCR)
         self._set_add = self._client.register_script(SET_ADD)
@@ -269,13 +264,16 @@ class RedisStore(Store):
     async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
         stream, closed = self._log_keys(log_id)
         ttl = "" if self.open_log_ttl is None else _ms(self.open_log_ttl)
-        args = [self._encode_item(stream, item), ttl, "" if keep is None else keep]
+        args = [self._encode_item(stream, item), ttl, "" if keep is None else keep, *self._wake_args(log_id)]
         return int(await self._log_append(keys=[stream, closed], args=args))
 
     @_reachable
     async def log_close(self, log_id: str, retention: float) -> None:
         stream, closed = self._log_keys(log_id)
-        await self._log_close(keys=[stream, closed], args=[_ms(retention)])
+        await self._log_close(keys=[stream, closed], args=[_ms(retention), *self._wake_args(log_id)])
+
+    def _wake_args(self, log_id: str) -> list[Any]:
+        return [self.channel_name(LOG_CHANNEL), orjson.dumps(log_id)]
 
     async def _snapshot(self, stream: str, closed: str, after: int) -> tuple[LogRead, bool, bytes]:
         """In one transaction: items after `after` (and closed?), exists?, and the last id (to block from)."""
@@ -294,18 +292,26 @@ class RedisStore(Store):
     @_reachable
     async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         stream, closed = self._log_keys(log_id)
+        if not self._hearing_logs:
+            self._hearing_logs = True
+            self.subscribe(LOG_CHANNEL, self._logs.on_message)
+            self._signals.on_connect.append(self._logs.wake_all)
         deadline = time.monotonic() + timeout
         while True:
-            read, exists, last_id = await self._snapshot(stream, closed, after)
-            if not exists:
-                return LogRead([], True, after + 1)  # unknown, or expired after its retention
-            if read.items or read.closed:
-                return read
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return read
-            # Until anything (an item or the close marker) is added after what the snapshot saw.
-            await self._logs.wait(stream.encode(), last_id, remaining)
+            # Armed before reading: an event added from now on wakes the wait below.
+            woken = self._logs.arm(log_id)
+            try:
+                read, exists, _last = await self._snapshot(stream, closed, after)
+                if not exists:
+                    return LogRead([], True, after + 1)  # unknown, or expired after its retention
+                if read.items or read.closed:
+                    return read
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return read
+                await self._logs.wait(woken, remaining)
+            finally:
+                self._logs.disarm(log_id, woken)
 
     # --- signals: pub/sub on one connection per process, listening to every channel of the namespace ---
     @property
@@ -331,7 +337,6 @@ class RedisStore(Store):
 
     async def close(self) -> None:
         await self._signals.close()
-        await self._logs.close()
         closer = getattr(self._client, "aclose", None) or self._client.close  # aclose: redis-py >= 5.0.1
         await closer()
 

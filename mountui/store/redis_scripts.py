@@ -46,7 +46,7 @@ return 1
 
 # A log is a stream; item i has the id (i+1)-0 and the close marker the id n-1 (n = items so far), so the
 # count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log,
-# how many items to keep (empty: all).
+# how many items to keep (empty: all), the channel and message that wake readers (store/redis_logs.py).
 LOG_APPEND = """
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local n = 0
@@ -59,10 +59,12 @@ end
 if redis.call('EXISTS', KEYS[2]) == 0 and ARGV[2] ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return n
 """
 
-# KEYS: stream, closed flag. ARGV: retention in ms. Unknown logs stay unknown.
+# KEYS: stream, closed flag. ARGV: retention in ms, the channel and message that wake readers. Unknown logs
+# stay unknown.
 LOG_CLOSE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
@@ -72,5 +74,6 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
 end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 """

@@ -23,6 +23,9 @@ class RedisSignals:
         self._connection_errors = connection_errors
         self._handlers: dict[str, list[Callable[[Any], None]]] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._stopping = False
+        # Called each time the listener has (re)subscribed: whatever was sent while it was not is lost.
+        self.on_connect: list[Callable[[], None]] = []
 
     def subscribe(self, channel: str, handler: Callable[[Any], None]) -> Callable[[], None]:
         handlers = self._handlers.setdefault(channel, [])
@@ -45,9 +48,14 @@ class RedisSignals:
             try:
                 await pubsub.psubscribe(self._pattern)
                 delay = 0.1
-                async for message in pubsub.listen():
-                    if message.get("type") == "pmessage":
+                for callback in list(self.on_connect):
+                    callback()
+                while not self._stopping:
+                    # Reads of at most a second: redis-py's endless `listen()` can swallow a cancellation.
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None and message.get("type") == "pmessage":
                         self._deliver(message["channel"].decode(), message["data"])
+                return
             except self._connection_errors as exc:
                 logger.warning("mountui: lost Redis pub/sub (%s); reconnecting in %.1f s", exc, delay)
             except Exception:  # whatever else went wrong, signals must keep coming: listen again
@@ -55,7 +63,8 @@ class RedisSignals:
                     "mountui: the Redis pub/sub listener failed; listening again in %.1f s", delay
                 )
             finally:
-                await pubsub.aclose()
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
 
@@ -68,7 +77,8 @@ class RedisSignals:
 
     async def close(self) -> None:
         if self._listener is not None:
+            self._stopping = True
             self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(self._listener, 3)
             self._listener = None
