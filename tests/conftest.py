@@ -23,6 +23,7 @@ from support.browser import CHROMIUM_PATH, PageWatch, SharedBrowser, artifact_pa
 from support.caddy import CADDY_PATH, CaddyProcess
 from support.clock import FakeClock
 from support.nginx import NGINX_PATH, NginxProcess
+from support.oidc import OIDCProvider, running_provider
 from support.programs import require_program
 from support.redis import REDIS_SERVER, RedisProcess
 from support.server import BackgroundServer, stop_servers
@@ -155,6 +156,13 @@ def caddy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], 
     yield start
     for process in reversed(started):
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
+    """A real, conforming OpenID provider on loopback (tests/support/oidc): profile claims from its userinfo
+    endpoint, token introspection on. One for the whole run: each test registers clients of its own."""
+    yield from running_provider(tmp_path_factory.mktemp("oidc"))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 from embed_helpers import Certificate, EmbedBrowser, launch_embed_browser
 from support.browser import CHROMIUM_PATH
-from support.oidc import OIDCProvider, dependencies_installed, install_dependencies
 from support.programs import require_program
 
 
@@ -27,16 +26,3 @@ def sites(certificate: Certificate) -> Iterator[EmbedBrowser]:
     executable = require_program("chromium", CHROMIUM_PATH, apt_package="chromium")
     with launch_embed_browser(executable, certificate) as embed:
         yield embed
-
-
-@pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
-    """The test OpenID provider (tests/support/oidc), on loopback, for sign-ins through a pop-up."""
-    node = require_program("node", "/usr/bin/node", apt_package="nodejs")
-    if not dependencies_installed():
-        install_dependencies(require_program("npm", "/usr/bin/npm", apt_package="npm"))
-    provider = OIDCProvider(tmp_path_factory.mktemp("oidc"), executable=node).start()
-    try:
-        yield provider
-    finally:
-        provider.stop()

@@ -9,33 +9,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from oauth_helpers import SECRET, OAuthServer, oauth_demo
-from support.oidc import OIDCProvider, dependencies_installed, install_dependencies
-from support.programs import require_program
+from support.oidc import OIDCProvider, running_provider
 
 import mountui
-
-
-def _provider(tmp_path_factory: pytest.TempPathFactory, **options: Any) -> Iterator[OIDCProvider]:
-    node = require_program("node", "/usr/bin/node", apt_package="nodejs")
-    if not dependencies_installed():
-        install_dependencies(require_program("npm", "/usr/bin/npm", apt_package="npm"))
-    provider = OIDCProvider(tmp_path_factory.mktemp("oidc"), executable=node, **options).start()
-    try:
-        yield provider
-    finally:
-        provider.stop()
-
-
-@pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
-    """A conforming OpenID provider: profile claims come from its userinfo endpoint."""
-    yield from _provider(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def google_like_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
     """A provider that, like Google, puts the profile claims in the ID token itself."""
-    yield from _provider(tmp_path_factory, conform_id_token_claims=False)
+    yield from running_provider(tmp_path_factory.mktemp("oidc"), conform_id_token_claims=False)
 
 
 @pytest.fixture

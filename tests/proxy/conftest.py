@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from proxy_helpers import PREFIX, Deployment, StreamGate, nginx_snippet
 from proxy_scenarios import Scenario, host_app
-from support.oidc import OIDCProvider, dependencies_installed, install_dependencies
-from support.programs import require_program
 
 
 @pytest.fixture
@@ -28,16 +26,3 @@ def deploy(serve: Callable[..., str], nginx: Callable[..., str]) -> Callable[...
         return Deployment(proxy=proxy, base_path=scenario.base_path, tls=scenario.tls, gate=gate)
 
     return start
-
-
-@pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
-    """A real OpenID provider on loopback (see tests/support/oidc), for the OAuth callback URL."""
-    node = require_program("node", "/usr/bin/node", apt_package="nodejs")
-    if not dependencies_installed():
-        install_dependencies(require_program("npm", "/usr/bin/npm", apt_package="npm"))
-    provider = OIDCProvider(tmp_path_factory.mktemp("oidc"), executable=node).start()
-    try:
-        yield provider
-    finally:
-        provider.stop()

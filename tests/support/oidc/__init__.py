@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import select
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,18 @@ class OIDCProvider:
             if self._process.stdout:
                 self._process.stdout.close()
             self._process = None
+
+
+def running_provider(workdir: Path, **options: Any) -> Iterator[OIDCProvider]:
+    """A started provider for a fixture to yield (installing its Node.js packages first if need be), stopped
+    afterwards. `options` go to `OIDCProvider` (e.g. ``conform_id_token_claims=False``)."""
+    from ..programs import require_program
+
+    node = require_program("node", "/usr/bin/node", apt_package="nodejs")
+    if not dependencies_installed():
+        install_dependencies(require_program("npm", "/usr/bin/npm", apt_package="npm"))
+    provider = OIDCProvider(workdir, executable=node, **options).start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
