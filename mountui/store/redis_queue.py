@@ -199,7 +199,15 @@ class RedisQueue(Queue):
 
     async def reserve(self, gate: str, limit: int | None, holder: str) -> Ticket:
         self._start()
-        answer, number = await self._try(gate, limit, holder)
+        try:
+            answer, number = await self._try(gate, limit, holder)
+        except asyncio.CancelledError:
+            # The script may have run all the same: give back whatever it took, or it is held a lease long.
+            orphan = Ticket(gate, holder, None, 0, limit)
+            task = asyncio.get_running_loop().create_task(self.release(orphan))
+            self._wakers.add(task)
+            task.add_done_callback(self._wakers.discard)
+            raise
         if answer < 0:
             raise queue_full(self.max_waiting)
         if answer == 0:
