@@ -16,7 +16,15 @@ import httpx
 from mountui.client.api_info import ApiInfo, Endpoint
 from mountui.client.calls import STREAM_ENDED, Call, JobStatus, Update
 from mountui.client.errors import ClientError, connection_lost
-from mountui.client.protocol import Answer, ClientProtocol, Flow, Request, T, check_http_options
+from mountui.client.protocol import (
+    Answer,
+    ClientProtocol,
+    Flow,
+    Request,
+    T,
+    check_http_options,
+    run_flow_async,
+)
 
 
 class AsyncClient:
@@ -75,15 +83,7 @@ class AsyncClient:
             raise connection_lost(exc) from exc
 
     async def _run(self, flow: Flow[T]) -> T:
-        # protocol.run_flow with `await`: the same loop, which a generator cannot share across the divide.
-        try:
-            request = next(flow)
-            while True:
-                request = flow.send(await self._exchange(request))
-        except StopIteration as finished:
-            return finished.value
-        finally:
-            flow.close()
+        return await run_flow_async(flow, self._exchange)
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> Answer:
         return await self._run(self._protocol.send(Request(method, self.url + path, **kwargs)))

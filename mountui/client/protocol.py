@@ -97,9 +97,8 @@ Flow = Generator[Request, Answer, T]
 
 
 def run_flow(flow: Flow[T], exchange: Any) -> T:
-    """Run a flow with `exchange(request) -> Answer` (the sync transport's). `AsyncClient` has the same
-    loop with `await`; a generator cannot be driven by shared code across that divide.
-    """
+    """Run a flow with `exchange(request) -> Answer` (the sync transport's); `run_flow_async` is the same
+    loop with `await`."""
     try:
         request = next(flow)
         while True:
@@ -108,6 +107,18 @@ def run_flow(flow: Flow[T], exchange: Any) -> T:
         return finished.value
     finally:
         flow.close()  # leaves its `with` blocks (open upload files) when the exchange failed
+
+
+async def run_flow_async(flow: Flow[T], exchange: Any) -> T:
+    """`run_flow` with `await exchange(request)`: for the async client and `mountui.testing`."""
+    try:
+        request = next(flow)
+        while True:
+            request = flow.send(await exchange(request))
+    except StopIteration as finished:
+        return finished.value
+    finally:
+        flow.close()
 
 
 class ClientProtocol:

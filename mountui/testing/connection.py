@@ -18,7 +18,7 @@ import httpx
 from mountui.client.api_info import Endpoint
 from mountui.client.calls import STREAM_ENDED, Call
 from mountui.client.errors import ClientError
-from mountui.client.protocol import Answer, ClientProtocol, Flow, Request, T
+from mountui.client.protocol import Answer, ClientProtocol, Flow, Request, T, run_flow_async
 from mountui.testing.errors import UITestError
 from mountui.testing.lifespan import lifespan, with_lifespan_state
 
@@ -113,14 +113,7 @@ class Connection:
         return Answer(response.status_code, response.headers, response.content)
 
     async def _run(self, flow: Flow[T]) -> T:
-        try:
-            request = next(flow)
-            while True:
-                request = flow.send(await self._exchange(request))
-        except StopIteration as finished:
-            return finished.value
-        finally:
-            flow.close()
+        return await run_flow_async(flow, self._exchange)
 
     # --- what the page asks for ---
     async def config(self) -> dict[str, Any]:
