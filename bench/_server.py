@@ -151,14 +151,20 @@ def sse_event(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def add_bare_streams(app: Any, delay: float) -> None:
-    """The SSE limit: one `complete` event (POST /bare_sse), the generator as SSE (POST /bare_count)."""
+def add_bare_streams(app: Any, delay: float, fn: str) -> None:
+    """The SSE limit: one `complete` event (POST /bare_sse), the generator as SSE (POST /bare_count).
+
+    With `--fn sync` the function runs in a worker thread, as FastAPI runs the `def` route of `POST /bare` and
+    as mountui runs a `def` function; with `--fn async` it is called on the event loop, as an `async def`."""
     from fastapi.responses import StreamingResponse
+    from starlette.concurrency import run_in_threadpool
 
     @app.post("/bare_sse")
     async def bare_sse(body: Body) -> StreamingResponse:
+        text = await agreet(body.data[0]) if fn == "async" else await run_in_threadpool(greet, body.data[0])
+
         async def events() -> Any:
-            yield sse_event("complete", {"data": [greet(body.data[0])]})
+            yield sse_event("complete", {"data": [text]})
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
@@ -189,7 +195,7 @@ def build(args: argparse.Namespace) -> Any:
     add_diagnostics(app, args.gc_stats)
 
     if args.kind == "bare":
-        add_bare_streams(app, args.gen_delay)
+        add_bare_streams(app, args.gen_delay, args.fn)
         if args.fn == "async":
 
             @app.post("/bare")

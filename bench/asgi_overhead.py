@@ -24,7 +24,7 @@ from _server import build
 BODY = b'{"data": ["world"]}'
 
 
-def make_scope(path: str) -> dict[str, Any]:
+def make_scope(path: str, accept: bytes = b"application/json") -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -38,7 +38,7 @@ def make_scope(path: str) -> dict[str, Any]:
         "headers": [
             (b"host", b"127.0.0.1:8000"),
             (b"content-type", b"application/json"),
-            (b"accept", b"application/json"),
+            (b"accept", accept),
             (b"content-length", str(len(BODY)).encode()),
         ],
         "client": ("127.0.0.1", 50000),
@@ -47,7 +47,7 @@ def make_scope(path: str) -> dict[str, Any]:
     }
 
 
-async def one_call(app: Any, path: str) -> int:
+async def one_call(app: Any, path: str, accept: bytes = b"application/json") -> int:
     """One request through the ASGI app, answering `receive` like uvicorn does; returns the status."""
     sent_body = False
     finished = asyncio.Event()
@@ -68,20 +68,20 @@ async def one_call(app: Any, path: str) -> int:
         elif message["type"] == "http.response.body" and not message.get("more_body", False):
             finished.set()
 
-    await app(make_scope(path), receive, send)
+    await app(make_scope(path, accept), receive, send)
     return status
 
 
-async def measure(app: Any, path: str, calls: int, concurrency: int) -> float:
+async def measure(app: Any, path: str, calls: int, concurrency: int, accept: bytes) -> float:
     """CPU microseconds per call (process time: the event loop and the worker threads)."""
     sem = asyncio.Semaphore(concurrency)
 
     async def guarded() -> int:
         async with sem:
-            return await one_call(app, path)
+            return await one_call(app, path, accept)
 
     for _ in range(200):  # warm-up: caches, worker threads, lazy start-up
-        assert await one_call(app, path) == 200
+        assert await one_call(app, path, accept) == 200
     cpu0 = time.process_time()
     statuses = await asyncio.gather(*(guarded() for _ in range(calls)))
     cpu = time.process_time() - cpu0
@@ -92,7 +92,7 @@ async def measure(app: Any, path: str, calls: int, concurrency: int) -> float:
 
 
 def run(
-    kind: str, limit: str, fn: str, calls: int, concurrency: list[int], repeat: int
+    kind: str, limit: str, fn: str, calls: int, concurrency: list[int], repeat: int, sse: bool = False
 ) -> list[dict[str, Any]]:
     args = argparse.Namespace(
         kind=kind,
@@ -104,12 +104,13 @@ def run(
         gen_delay=0.01,
     )
     app = build(args)
-    path = "/bare" if kind == "bare" else "/ui/api/greet"
+    path = ("/bare_sse" if sse else "/bare") if kind == "bare" else "/ui/api/greet"
+    accept = b"text/event-stream" if sse else b"application/json"
 
     async def main() -> list[dict[str, Any]]:
         rows = []
         for c in concurrency:
-            samples = [await measure(app, path, calls, c) for _ in range(repeat)]
+            samples = [await measure(app, path, calls, c, accept) for _ in range(repeat)]
             rows.append(
                 {
                     "concurrency": c,
@@ -131,6 +132,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["bare", "mountui", "mountui-none"], default=None)
     parser.add_argument("--json", action="store_true", help="print the rows as JSON only (for ab.py)")
+    parser.add_argument("--sse", action="store_true", help="streamed calls (bare: POST /bare_sse)")
     args = parser.parse_args()
     concurrency = [int(c) for c in args.concurrency.split(",")]
     configs = [
@@ -149,7 +151,7 @@ def main() -> None:
         ]
     rows = []
     for label, kind, limit in configs:
-        for r in run(kind, limit, args.fn, args.calls, concurrency, args.repeat):
+        for r in run(kind, limit, args.fn, args.calls, concurrency, args.repeat, args.sse):
             rows.append({"app": label, **r})
     if args.json:
         print(json.dumps(rows))

@@ -111,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     require_wrk()
     RESULTS.mkdir(exist_ok=True)
-    path = "/bare" if args.server == "bare" else "/ui/api/greet"
+    path = ("/bare_sse" if args.sse else "/bare") if args.server == "bare" else "/ui/api/greet"
     tag = args.server if args.server == "bare" else f"mountui_limit_{args.limit}"
     tag += f"_{args.fn}" + ("_sse" if args.sse else "") + ("_cprofile" if args.cprofile else "")
     accept = "text/event-stream" if args.sse else "application/json"

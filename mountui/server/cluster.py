@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from mountui.errors import CallError, StoreUnavailableError
+from mountui.server.call_log import logged
 from mountui.server.jobs import WORKER_LOST, Caller, Job, RemoteJob
 
 if TYPE_CHECKING:
@@ -230,7 +231,7 @@ class Cluster:
             if await self._run_again(event_id, record, call):
                 return
         logger.warning("mountui: call %s ended: the worker running it is gone", event_id)
-        await self.store.log_append(event_id, WORKER_LOST, settings.event_log_max_events)
+        await self.store.log_append(event_id, logged(*WORKER_LOST), settings.event_log_max_events)
         await self.store.log_close(event_id, settings.event_retention)
         await self.store.set(f"call:{event_id}", {**record, "state": "done"}, settings.event_retention)
 

@@ -22,6 +22,7 @@ from mountui.errors import CallError, Error, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.http.equal import constant_time_equal
 from mountui.injection import Progress, Request
+from mountui.server.call_log import logged
 from mountui.server.cluster import Cluster
 from mountui.server.conversion import CallContext, initial_values, postprocess, strict_tuple, validate_values
 from mountui.server.files import FileStore
@@ -59,7 +60,9 @@ class Pipeline:
         self._has_files = {
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
-        self.jobs: dict[str, Job] = {}
+        self.jobs: dict[str, Job] = {}  # calls not yet finished (and JSON calls until they answer)
+        # A finished streamed call is kept only as its owner (for readers that resume) and its log.
+        self._finished_owners: dict[str, str | None] = {}
         self.closing = False  # shutting down: no new calls
         self._running: set[asyncio.Task[None]] = set()  # every call's task until its code has returned
         self._finishing: set[asyncio.Task[None]] = set()
@@ -171,7 +174,7 @@ class Pipeline:
 
     async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
         if job.logged and not job.finished:
-            await self.store.log_append(job.event_id, (event, data), job.keep)
+            await self.store.log_append(job.event_id, logged(event, data), job.keep)
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
         dep, ticket = job.dep, job.ticket
@@ -217,7 +220,7 @@ class Pipeline:
             self.jobs.pop(job.event_id, None)
             return
         try:
-            await self.store.log_append(job.event_id, outcome, job.keep)
+            await self.store.log_append(job.event_id, logged(*outcome), job.keep)
             await self.store.log_close(job.event_id, self.settings.event_retention)
             await self.cluster.record(job)
         except StoreUnavailableError:
@@ -225,8 +228,11 @@ class Pipeline:
             logger.warning(
                 "mountui: the end of call %s could not be recorded: the store is unreachable", job.event_id
             )
-        # What a finished call keeps: its owner and outcome, for readers that resume. Not its task.
+        # What a finished call keeps, for readers that resume: its owner (its events are in the log).
         job.task = job.ticket = job.progress = None
+        if self.jobs.get(job.event_id) is job:
+            del self.jobs[job.event_id]
+        self._finished_owners[job.event_id] = job.owner
         loop = asyncio.get_running_loop()
         self._retired.append((loop.time() + self.settings.event_retention, job.event_id))
         if self._retire_timer is None:
@@ -236,7 +242,7 @@ class Pipeline:
         loop = asyncio.get_running_loop()
         now = loop.time()
         while self._retired and self._retired[0][0] <= now:
-            self.jobs.pop(self._retired.popleft()[1], None)
+            self._finished_owners.pop(self._retired.popleft()[1], None)
         self._retire_timer = (
             loop.call_at(self._retired[0][0], self._forget_retired) if self._retired else None
         )
@@ -287,6 +293,8 @@ class Pipeline:
     async def find_job(self, event_id: str, username: str | None) -> Job | RemoteJob:
         """The call, run here or (with a shared store) by another worker, if `username` started it."""
         job: Job | RemoteJob | None = self.jobs.get(event_id)
+        if job is None and event_id in self._finished_owners:
+            job = RemoteJob(event_id, self._finished_owners[event_id], is_done=True)
         if job is None:
             job = await self.cluster.find(event_id)
         if job is None:
@@ -298,7 +306,8 @@ class Pipeline:
     def attach(self, job: Job | RemoteJob) -> None:
         self.observer.stream_opened()
         if isinstance(job, RemoteJob):
-            self.cluster.send("attach", id=job.event_id)
+            if not job.is_done:  # a finished call has nobody to tell
+                self.cluster.send("attach", id=job.event_id)
             return
         job.readers += 1
         if job.cancel_timer is not None:
@@ -308,7 +317,8 @@ class Pipeline:
     def detach(self, job: Job | RemoteJob) -> None:
         self.observer.stream_closed()
         if isinstance(job, RemoteJob):
-            self.cluster.send("detach", id=job.event_id)
+            if not job.is_done:
+                self.cluster.send("detach", id=job.event_id)
             return
         job.readers -= 1
         if job.readers == 0 and not job.done.done():

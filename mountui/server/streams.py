@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from sse_starlette import ServerSentEvent
 
 from mountui.http.event_stream import LastChunk
+from mountui.server.call_log import LoggedEvent
 
 if TYPE_CHECKING:
     from mountui.server.jobs import Job, RemoteJob
@@ -39,9 +39,9 @@ def coalesce(items: Sequence[Any], first: int) -> list[tuple[int, Any]]:
     return kept
 
 
-def encode(event_id: str, index: int, item: Any) -> bytes:
-    name, data = item
-    return ServerSentEvent(data=orjson.dumps(data).decode(), event=name, id=f"{event_id}:{index}").encode()
+def encode(event_id: str, index: int, item: LoggedEvent) -> bytes:
+    name, payload = item  # the data, encoded when it was logged
+    return ServerSentEvent(data=payload.decode(), event=name, id=f"{event_id}:{index}").encode()
 
 
 async def call_events(

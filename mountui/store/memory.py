@@ -14,20 +14,26 @@ from mountui.store.queue import LocalQueue, Queue
 
 
 class _Log:
-    __slots__ = ("base", "closed", "deadline", "items", "waiters")
+    """A log still written to (closing turns it into a `_ClosedLog`)."""
 
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self.base = 0  # the index of items[0]: older items were let go (`keep`)
-        self.closed = False
-        self.deadline: float | None = None  # set when closed: the log is forgotten then
-        self.waiters: list[asyncio.Future[None]] = []
+    __slots__ = ("base", "items", "waiters")
+
+    def __init__(self, items: list[Any] | None = None, base: int = 0) -> None:
+        self.items = items or []
+        self.base = base  # the index of items[0]: older items were let go (`keep`)
+        self.waiters: list[asyncio.Future[None]] | None = None  # made when a reader first waits
 
     def wake(self) -> None:
-        waiters, self.waiters = self.waiters, []
-        for fut in waiters:
+        waiters, self.waiters = self.waiters, None
+        for fut in waiters or ():
             if not fut.done():
                 fut.set_result(None)
+
+
+# A log kept after its call ended, until its deadline: (items, base, deadline). A plain tuple of strings,
+# numbers and bytes (the events as the pipeline logs them) is nothing the garbage collector walks, however
+# many finished calls are kept.
+_ClosedLog = tuple[tuple[Any, ...], int, float]
 
 
 class _Window:
@@ -52,7 +58,8 @@ class MemoryStore(Store):
         self.clock = clock
         self._values: dict[str, tuple[Any, float | None]] = {}
         self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
-        self._logs: dict[str, _Log] = {}
+        self._logs: dict[str, _Log] = {}  # open logs
+        self._closed_logs: dict[str, _ClosedLog] = {}
         self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
         self._subscribers: dict[str, list[Callable[[Any], None]]] = {}
         self._windows: dict[str, _Window] = {}
@@ -155,6 +162,13 @@ class MemoryStore(Store):
     async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
         log = self._logs.get(log_id)
         if log is None:
+            closed = self._closed_logs.get(log_id)
+            if closed is not None:  # it stays closed (the last word of a worker that took the call over)
+                items, base = (*closed[0], item), closed[1]
+                if keep is not None and len(items) > keep:
+                    base, items = base + len(items) - keep, items[-keep:]
+                self._closed_logs[log_id] = (items, base, closed[2])
+                return base + len(items) - 1
             log = self._logs[log_id] = _Log()
         log.items.append(item)
         if keep is not None and len(log.items) > keep:
@@ -169,22 +183,29 @@ class MemoryStore(Store):
         now = self.clock()
         while self._log_expiries and self._log_expiries[0][0] <= now:
             _deadline, expired = heapq.heappop(self._log_expiries)
-            self._logs.pop(expired, None)
-        log = self._logs.get(log_id)
-        if log is None:
+            kept = self._closed_logs.get(expired)
+            if kept is not None and kept[2] <= now:
+                del self._closed_logs[expired]
+        log = self._logs.pop(log_id, None)
+        if log is not None:
+            items, base = tuple(log.items), log.base
+        elif (kept := self._closed_logs.get(log_id)) is not None:
+            items, base = kept[0], kept[1]
+        else:
             return
-        log.closed = True
-        log.deadline = now + retention
-        heapq.heappush(self._log_expiries, (log.deadline, log_id))
-        log.wake()
+        deadline = now + retention
+        heapq.heappush(self._log_expiries, (deadline, log_id))
+        self._closed_logs[log_id] = (items, base, deadline)
+        if log is not None:
+            log.wake()
 
     async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         log = self._logs.get(log_id)
-        if log is None or (log.deadline is not None and log.deadline <= self.clock()):
-            return LogRead([], True, after + 1)
-        if log.base + len(log.items) <= after + 1 and not log.closed:
+        if log is not None and log.base + len(log.items) <= after + 1:
             loop = asyncio.get_running_loop()
             fut = loop.create_future()
+            if log.waiters is None:
+                log.waiters = []
             log.waiters.append(fut)
             # One timer, no wrapper future or task: this wait is held by every open, idle stream.
             timer = loop.call_later(timeout, _wake, fut)
@@ -192,11 +213,19 @@ class MemoryStore(Store):
                 await fut
             finally:
                 timer.cancel()
-                if fut in log.waiters:
+                if log.waiters and fut in log.waiters:
                     log.waiters.remove(fut)
-        start = max(after + 1 - log.base, 0)
-        items = log.items[start:]
-        return LogRead(items, log.closed, log.base + start if items else after + 1)
+            log = self._logs.get(log_id)  # or it has been closed meanwhile
+        if log is not None:
+            items, base, closed = log.items, log.base, False
+        else:
+            kept = self._closed_logs.get(log_id)
+            if kept is None or kept[2] <= self.clock():
+                return LogRead([], True, after + 1)
+            items, base, closed = kept[0], kept[1], True
+        start = max(after + 1 - base, 0)
+        found = list(items[start:])
+        return LogRead(found, closed, base + start if found else after + 1)
 
     # --- signals: this process is the only worker ---
     async def publish(self, channel: str, message: Any) -> None:

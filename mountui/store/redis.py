@@ -50,6 +50,7 @@ logger = logging.getLogger("mountui.store")
 INSTALL_HINT = "RedisStore needs redis-py: pip install 'mountui[redis]'"
 
 _PICKLED = b"\x01"  # JSON never starts with this byte
+_EVENT = b"\x02"  # a log item that is an event as the pipeline logs it: name, newline, its data's JSON
 _TAG_SIZE = 32
 
 
@@ -204,11 +205,19 @@ class RedisStore(Store):
         return pickle.loads(payload)  # noqa: S301 - verified above: written by a holder of the signing key
 
     def _encode_item(self, log_key: str, item: Any) -> bytes:
+        if type(item) is tuple and len(item) == 2 and type(item[0]) is str and type(item[1]) is bytes:
+            return _EVENT + item[0].encode() + b"\n" + item[1]  # kept as they are: no decoding on read
         try:
             raw = orjson.dumps(item)  # tuples become arrays; anything else JSON cannot hold is an error
         except TypeError:
             return self._encode(log_key, item)
         return raw
+
+    def _decode_item(self, log_key: str, raw: bytes) -> Any:
+        if raw.startswith(_EVENT):
+            name, _, payload = raw[1:].partition(b"\n")
+            return (name.decode(), payload)
+        return self._decode(log_key, raw)
 
     # --- keys with optional expiry ---
     @_reachable
@@ -283,7 +292,7 @@ class RedisStore(Store):
             pipe.xrevrange(stream, max="+", min="-", count=1)
             entries, is_closed, last = await pipe.execute()
         kept = [(entry_id, fields[b"v"]) for entry_id, fields in entries if b"v" in fields]
-        items = [self._decode(stream, raw) for _id, raw in kept]
+        items = [self._decode_item(stream, raw) for _id, raw in kept]
         # Entry ids are "<index + 1>-0", so the first kept entry says where the items start.
         first = int(kept[0][0].split(b"-")[0]) - 1 if kept else after + 1
         last_id = last[0][0] if last else b"0-0"

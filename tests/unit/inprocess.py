@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from mountui.server.app import UIApp
+from mountui.server.call_log import decoded
 from mountui.server.jobs import Caller, Job
 
 BASE_URL = "http://testserver"
@@ -39,7 +40,7 @@ async def events_of(app: UIApp, job: Job, timeout: float = 5) -> list[tuple[str,
     events: list[tuple[str, dict[str, Any]]] = []
     while True:
         items, closed, _first = await app.store.log_read(job.event_id, len(events) - 1, timeout=timeout)
-        events += [(name, data) for name, data in items]
+        events += [decoded(item) for item in items]
         if closed:
             return events
         assert items, f"no event within {timeout} s; so far {events}"

@@ -16,6 +16,7 @@ from support.clock import FakeClock
 import mountui
 from mountui.errors import CallError
 from mountui.server.app import UIApp, build_app
+from mountui.server.call_log import decoded
 
 pytestmark = pytest.mark.anyio
 
@@ -62,8 +63,7 @@ def one_listener(fn: Callable[..., Any], inputs: list[Any], outputs: list[Any]) 
 
 async def first_event(app: UIApp, job: Any) -> tuple[str, dict[str, Any]]:
     items, _closed, _first = await app.store.log_read(job.event_id, -1, timeout=0)
-    name, data = items[0]
-    return name, data
+    return decoded(items[0])
 
 
 # --- validation ---

@@ -18,6 +18,7 @@ import orjson
 
 from mountui.errors import CallError
 from mountui.http.urls import public_origin
+from mountui.server.call_log import decoded
 from mountui.server.jobs import Caller, Job
 from mountui.server.mcp.tools import Tool, ToolArguments
 
@@ -119,7 +120,7 @@ class ToolRunner:
         try:
             while outcome is None:
                 read = await store.log_read(job.event_id, index, timeout=self.ui.settings.heartbeat_interval)
-                for event, data in read.items:
+                for event, data in map(decoded, read.items):
                     if event == "progress":
                         await self._report_progress(data, report)
                     elif event == "output":

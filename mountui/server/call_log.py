@@ -1,0 +1,23 @@
+"""What a streamed call's log holds: each event as its name and its data, encoded as JSON once, when written.
+
+Every reader then sends the same bytes; a store shared by workers keeps them as they are; and a finished
+call kept for resumption (`event_retention`) holds no Python objects the garbage collector has to walk,
+which on a busy server is most of what a retained call would cost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+LoggedEvent = tuple[str, bytes]
+
+
+def logged(name: str, data: Any) -> LoggedEvent:
+    return (name, orjson.dumps(data))
+
+
+def decoded(item: LoggedEvent) -> tuple[str, Any]:
+    name, payload = item
+    return name, orjson.loads(payload)
