@@ -168,6 +168,27 @@ def add_bare_streams(app: Any, delay: float, fn: str) -> None:
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
+    release = asyncio.Event()
+    waiting = [0]
+
+    @app.post("/bare_wait")
+    async def bare_wait(body: Body) -> StreamingResponse:
+        """A stream held open until `POST /release`: the bare cost of a waiting call (bench/waiting.py)."""
+        waiting[0] += 1
+        position = waiting[0]
+
+        async def events() -> Any:
+            yield sse_event("queued", {"position": position})
+            await release.wait()
+            yield sse_event("complete", {"data": [greet(body.data[0])]})
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.post("/release")
+    async def do_release() -> dict[str, bool]:
+        release.set()
+        return {"released": True}
+
     @app.post("/bare_count")
     async def bare_count(body: Body) -> StreamingResponse:
         async def events() -> Any:
@@ -245,6 +266,16 @@ def build(args: argparse.Namespace) -> Any:
         settings["max_queue_size"] = args.max_queue_size
     if args.event_retention:
         settings["event_retention"] = args.event_retention
+    if os.environ.get("BENCH_MOUNTUI_ALONE"):  # served alone, as `launch()` does (paths without /ui)
+        from mountui.server.app import build_app
+
+        ui = build_app(demo, **settings)
+
+        async def alone(scope: Any, receive: Any, send: Any) -> None:  # the bench's own routes beside it
+            bench = scope["type"] == "http" and scope["path"].startswith(("/bench/", "/release"))
+            await (app if bench else ui)(scope, receive, send)
+
+        return alone
     return mountui.mount_ui_app(app, demo, path="/ui", **settings)
 
 

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import resource
 import socket
 import subprocess
@@ -33,7 +34,8 @@ from typing import Any
 
 from _common import ROOT, cpu_seconds, post_json, rss_kib, server, settle, table, write_result
 
-PATH = "/ui/api/greet"
+PATH = "/api/greet" if os.environ.get("BENCH_MOUNTUI_ALONE") else "/ui/api/greet"
+BARE_PATH = "/bare_wait"  # `--server bare`: a FastAPI endpoint holding a StreamingResponse open
 GRADIO_PATH = "/gradio/gradio_api/call/greet"
 
 
@@ -76,9 +78,9 @@ async def open_gradio_call(port: int, name: str) -> tuple[asyncio.StreamReader, 
 
 
 async def open_mountui_call(port: int, index: int, state: dict) -> tuple[Any, Any]:
-    """Open one mountui SSE call; record its `queued` position; return at its first event."""
+    """Open one mountui (or bare) SSE call; record its `queued` position; return at its first event."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(request_bytes(port, f"w{index}"))
+    writer.write(request_bytes(port, f"w{index}", BARE_PATH if state["server"] == "bare" else PATH))
     await writer.drain()
     event = None
     while True:  # until the queued (or started) event
@@ -205,9 +207,9 @@ def wait_all(clients: list[ClientProcess], tag: str, deadline: float, tick=None)
 
 def open_blocker(port: int, kind: str) -> Any:
     """The call that takes the endpoint's only slot; its stream is read by nobody. Close it at the end."""
-    if kind == "mountui":
+    if kind in ("mountui", "bare"):  # bare has no slot to take: its blocker is one more waiting stream
         blocker = socket.create_connection(("127.0.0.1", port))
-        blocker.sendall(request_bytes(port, "blocker"))
+        blocker.sendall(request_bytes(port, "blocker", BARE_PATH if kind == "bare" else PATH))
         return blocker
     import http.client
 
@@ -230,7 +232,7 @@ def server_stats(port: int, gc_objects: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--server", choices=["mountui", "gradio"], default="mountui")
+    parser.add_argument("--server", choices=["mountui", "gradio", "bare"], default="mountui")
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--hold", type=float, default=10, help="seconds to hold all calls waiting")

@@ -93,14 +93,26 @@ class Endpoint:
         await response(scope, receive, send)
 
 
+# Asked before every request reaches the app: True to go on; otherwise it has answered the request itself.
+Admit = Callable[[Scope, Receive, Send], Awaitable[bool]]
+
+
+async def admit_all(scope: Scope, receive: Receive, send: Send) -> bool:
+    return True
+
+
 class Edge:
-    def __init__(self, app: ASGIApp, frame_ancestors: Sequence[str] = ("'self'",)) -> None:
+    def __init__(
+        self, app: ASGIApp, frame_ancestors: Sequence[str] = ("'self'",), admit: Admit = admit_all
+    ) -> None:
         self.app = app
+        self.admit = admit  # the guard: every request passes it, inside this edge's error handling
         self.frame_directive = ("frame-ancestors " + " ".join(frame_ancestors)).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            if await self.admit(scope, receive, send):
+                await self.app(scope, receive, send)
             return
         started = False
 
@@ -117,7 +129,8 @@ class Edge:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            if await self.admit(scope, receive, send_with_headers):
+                await self.app(scope, receive, send_with_headers)
         except (CallError, HTTPException) as exc:
             if started:  # too late to answer: the response is cut here, and the error logged once
                 logger.warning("mountui: %s %s ended early: %s", scope.get("method"), scope.get("path"), exc)

@@ -135,10 +135,12 @@ class UIApp:
         self.router = Router(
             routes=[as_endpoint(r) for r in (*extra_routes, *self.routes.routes())], default=not_found
         )
-        # CORS outermost: preflights are answered before the guard, and every answer (errors included)
-        # carries the headers an allowed origin needs to read it.
-        guarded = Edge(Guard(self.router, self.authenticator, settings), settings.frame_ancestors)
-        self.app = Cors(guarded, settings.allowed_origins)
+        # The edge asks the guard about every request before the router sees it.
+        self.guard = Guard(self.authenticator, settings)
+        guarded = Edge(self.router, settings.frame_ancestors, admit=self.guard.admit)
+        # CORS outermost (only where other sites are allowed): preflights are answered before the guard,
+        # and every answer (errors included) carries the headers an allowed origin needs to read it.
+        self.app = Cors(guarded, settings.allowed_origins) if settings.allowed_origins else guarded
         self._static_config = self._build_static_config()
         # Components whose default is a function (`value=fn`): called again for every page.
         self._dynamic = [

@@ -1,4 +1,4 @@
-"""What a streamed call's log holds: each event as its name and its data, encoded as JSON once, when written.
+"""What a streamed call's log holds: each event as its name and its data, encoded as JSON text once, when written.
 
 Every reader then sends the same bytes; a store shared by workers keeps them as they are; and a finished
 call kept for resumption (`event_retention`) holds no Python objects the garbage collector has to walk,
@@ -11,11 +11,12 @@ from typing import Any
 
 import orjson
 
-LoggedEvent = tuple[str, bytes]
+LoggedEvent = tuple[str, str]
 
 
 def logged(name: str, data: Any) -> LoggedEvent:
-    return (name, orjson.dumps(data))
+    # A str, not orjson's bytes: those keep orjson's whole write buffer (kilobytes) for as long as they live.
+    return (name, orjson.dumps(data).decode())
 
 
 def decoded(item: LoggedEvent) -> tuple[str, Any]:

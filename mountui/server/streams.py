@@ -41,7 +41,7 @@ def coalesce(items: Sequence[Any], first: int) -> list[tuple[int, Any]]:
 
 def encode(event_id: str, index: int, item: LoggedEvent) -> bytes:
     name, payload = item  # the data, encoded when it was logged
-    return ServerSentEvent(data=payload.decode(), event=name, id=f"{event_id}:{index}").encode()
+    return ServerSentEvent(data=payload, event=name, id=f"{event_id}:{index}").encode()
 
 
 async def call_events(

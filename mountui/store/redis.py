@@ -50,7 +50,7 @@ logger = logging.getLogger("mountui.store")
 INSTALL_HINT = "RedisStore needs redis-py: pip install 'mountui[redis]'"
 
 _PICKLED = b"\x01"  # JSON never starts with this byte
-_EVENT = b"\x02"  # a log item that is an event as the pipeline logs it: name, newline, its data's JSON
+_EVENT = b"\x02"  # a log item that is an event as the pipeline logs it: name, newline, its data as JSON text
 _TAG_SIZE = 32
 
 
@@ -205,8 +205,8 @@ class RedisStore(Store):
         return pickle.loads(payload)  # noqa: S301 - verified above: written by a holder of the signing key
 
     def _encode_item(self, log_key: str, item: Any) -> bytes:
-        if type(item) is tuple and len(item) == 2 and type(item[0]) is str and type(item[1]) is bytes:
-            return _EVENT + item[0].encode() + b"\n" + item[1]  # kept as they are: no decoding on read
+        if type(item) is tuple and len(item) == 2 and type(item[0]) is str and type(item[1]) is str:
+            return _EVENT + f"{item[0]}\n{item[1]}".encode()  # kept as they are: no JSON decoding on read
         try:
             raw = orjson.dumps(item)  # tuples become arrays; anything else JSON cannot hold is an error
         except TypeError:
@@ -215,8 +215,8 @@ class RedisStore(Store):
 
     def _decode_item(self, log_key: str, raw: bytes) -> Any:
         if raw.startswith(_EVENT):
-            name, _, payload = raw[1:].partition(b"\n")
-            return (name.decode(), payload)
+            name, _, payload = raw[1:].decode().partition("\n")
+            return (name, payload)
         return self._decode(log_key, raw)
 
     # --- keys with optional expiry ---

@@ -267,19 +267,19 @@ def test_final_items_and_close_read_together(backend: Backend) -> None:
 
 
 def test_logged_events_come_back_as_written_and_a_closed_log_can_be_added_to(backend: Backend) -> None:
-    """The pipeline logs (name, JSON bytes): every store hands back exactly those bytes, never re-encoded."""
+    """The pipeline logs (name, JSON text): every store hands back exactly that text, never re-encoded."""
 
     async def body(a: Store, b: Store) -> None:
-        started, output = ("started", b'{"event_id":"x"}'), ("output", b'{"data":["h\\u00e9\\n",1.5]}')
+        started, output = ("started", '{"event_id":"x"}'), ("output", '{"data":["hé\\n",1.5]}')
         await a.log_append("L", started)
         await a.log_append("L", output)
         await a.log_close("L", retention=30)
         assert await b.log_read("L", -1, timeout=0) == ([started, output], True, 0)
         # A worker that took the call over may add its last word to a log another worker closed: it stays closed.
-        assert await b.log_append("L", ("error", b"{}")) == 2
-        assert await a.log_read("L", 0, timeout=5) == ([output, ("error", b"{}")], True, 1)
+        assert await b.log_append("L", ("error", "{}")) == 2
+        assert await a.log_read("L", 0, timeout=5) == ([output, ("error", "{}")], True, 1)
         await b.log_close("L", retention=30)
-        assert await a.log_read("L", 1, timeout=1) == ([("error", b"{}")], True, 2)
+        assert await a.log_read("L", 1, timeout=1) == ([("error", "{}")], True, 2)
 
     run(backend, body, workers=2)
 
