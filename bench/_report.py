@@ -15,7 +15,8 @@ What each server does per call (one uvicorn worker, in its own process; the func
 `"Hello " + name + "!"`, run in a worker thread on every side; no concurrency limit on any side):
 
 - **bare JSON**: `POST /bare` `{"data": ["world"]}`, a FastAPI route with a pydantic body model, JSON answer.
-- **bare SSE**: `POST /bare_sse`, the same, answered as a `StreamingResponse` with one `event: complete`.
+- **bare SSE**: `POST /bare_sse`, the same (the function in a worker thread, as FastAPI runs the `def` route),
+  answered as a `StreamingResponse` with one `event: complete`.
 - **mountui JSON**: `POST /ui/api/greet` (`mount_ui_app(app, blocks, path="/ui")`, `concurrency_limit=None`),
   JSON answer.
 - **mountui SSE**: the same with `Accept: text/event-stream` (what the browser page sends): the `started` and
@@ -160,11 +161,12 @@ def summary(res: dict) -> list[dict]:
                 f"{r['kib_per_waiting_call']:.0f} KiB each; {r['queued_events']} waiting, "
                 f"{r['complete_events']} completed (drain {r['drain_s']} s)"
             )
+        alone = cells.get("mountui alone")
         rows.append(
             {
                 "what": f"{res['waiting'][0]['calls']:,} waiting calls (SSE, held open)",
-                "mountui": cells.get("mountui", ""),
-                "bare FastAPI": "",
+                "mountui": cells.get("mountui", "") + (f"; served alone: {alone}" if alone else ""),
+                "bare FastAPI": cells.get("bare", ""),
                 "Gradio": cells.get("gradio", ""),
             }
         )
@@ -252,7 +254,10 @@ def render(res: dict) -> str:
         (
             "waiting",
             "Waiting calls: one call holds the only slot (concurrency limit 1), the rest wait as open "
-            "SSE streams (bench/waiting.py); Gradio's drain is cut off at `timeout` seconds",
+            "SSE streams (bench/waiting.py); `mountui alone`: served without a host app, as `launch()` "
+            "serves it; `bare`: a FastAPI endpoint holding a `StreamingResponse` open until released (no queue: "
+            "the memory floor of an open stream on the same stack); Gradio's drain is cut off at `timeout` "
+            "seconds",
             None,
         ),
     ]

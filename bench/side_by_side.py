@@ -201,7 +201,9 @@ def page_loads(runs: int) -> list[dict]:
 
 def waiting(calls_: int, quick: bool) -> list[dict]:
     rows = []
-    for kind in ("mountui", "gradio"):
+    # mountui mounted in FastAPI, and alone (as launch() serves it); a bare FastAPI stream held open on the
+    # same stack as the first (the limit); Gradio through its HTTP API.
+    for kind, alone in (("mountui", False), ("mountui", True), ("bare", False), ("gradio", False)):
         # Gradio drains its queue slowly (tens of ms of CPU per call): its drain is cut off at the timeout.
         timeout = 60 if quick else (240 if kind == "gradio" else 120)
         cmd = [
@@ -216,17 +218,20 @@ def waiting(calls_: int, quick: bool) -> list[dict]:
         ]
         if quick:
             cmd += ["--hold", "3"]
+        if alone:
+            cmd += ["--alone"]
         subprocess.run(cmd, cwd=BENCH, check=False, capture_output=True)
-        name = "waiting" if kind == "mountui" else "waiting_gradio"
+        name = ("waiting" if kind == "mountui" else f"waiting_{kind}") + ("_alone" if alone else "")
+        label = "mountui alone" if alone else kind
         path = RESULTS / f"{name}.json"
         if path.exists() and path.stat().st_mtime > time.time() - 900:
             keys = ["calls", "queued_events", "failed", "open_s", "kib_per_waiting_call", "hold_cpu_pct",
                     "complete_events", "errors", "unfinished", "drain_s", "timeout", "first_failure"]  # fmt: skip
             data = json.loads(path.read_text())
             data.update(timeout=timeout, first_failure=(data.get("failures") or [""])[0])
-            rows.append({"server": kind, **{k: data.get(k) for k in keys}})
+            rows.append({"server": label, **{k: data.get(k) for k in keys}})
         else:
-            rows.append({"server": kind, "calls": calls_, "failed": "the run did not finish"})
+            rows.append({"server": label, "calls": calls_, "failed": "the run did not finish"})
     return rows
 
 

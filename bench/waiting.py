@@ -11,6 +11,8 @@ them wait in the queue (the default `max_queue_size` is 10,000). Checked and rep
   - after release: how many calls got `complete`, and how long the queue took to drain.
 The soft limit on open files is raised to the hard limit (resource.setrlimit), for this process and the
 server and client processes it starts. Everything is on loopback and ends by itself (`--timeout`).
+`--server bare`: a bare FastAPI endpoint holding a StreamingResponse open (the limit on the same stack);
+`--alone`: mountui served alone (no host app), as `launch()` serves it.
 Writes bench/results/waiting.json (`--server gradio`: waiting_gradio.json, the same against Gradio through its
 documented HTTP API: `POST .../gradio_api/call/greet` gives an event id, then `GET .../greet/{event_id}` opens
 the SSE stream, on one connection; it carries no queue position: a call waits once the stream's headers came).
@@ -34,9 +36,15 @@ from typing import Any
 
 from _common import ROOT, cpu_seconds, post_json, rss_kib, server, settle, table, write_result
 
-PATH = "/api/greet" if os.environ.get("BENCH_MOUNTUI_ALONE") else "/ui/api/greet"
+PATH = "/ui/api/greet"  # `--alone`: "/api/greet"
 BARE_PATH = "/bare_wait"  # `--server bare`: a FastAPI endpoint holding a StreamingResponse open
 GRADIO_PATH = "/gradio/gradio_api/call/greet"
+
+
+def call_path(kind: str) -> str:
+    if kind == "bare":
+        return BARE_PATH
+    return "/api/greet" if os.environ.get("BENCH_MOUNTUI_ALONE") else PATH
 
 
 def request_bytes(port: int, name: str, path: str = PATH, close: bool = True) -> bytes:
@@ -80,7 +88,7 @@ async def open_gradio_call(port: int, name: str) -> tuple[asyncio.StreamReader, 
 async def open_mountui_call(port: int, index: int, state: dict) -> tuple[Any, Any]:
     """Open one mountui (or bare) SSE call; record its `queued` position; return at its first event."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(request_bytes(port, f"w{index}", BARE_PATH if state["server"] == "bare" else PATH))
+    writer.write(request_bytes(port, f"w{index}", call_path(state["server"])))
     await writer.drain()
     event = None
     while True:  # until the queued (or started) event
@@ -209,7 +217,7 @@ def open_blocker(port: int, kind: str) -> Any:
     """The call that takes the endpoint's only slot; its stream is read by nobody. Close it at the end."""
     if kind in ("mountui", "bare"):  # bare has no slot to take: its blocker is one more waiting stream
         blocker = socket.create_connection(("127.0.0.1", port))
-        blocker.sendall(request_bytes(port, "blocker", BARE_PATH if kind == "bare" else PATH))
+        blocker.sendall(request_bytes(port, "blocker", call_path(kind)))
         return blocker
     import http.client
 
@@ -237,6 +245,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--hold", type=float, default=10, help="seconds to hold all calls waiting")
     parser.add_argument("--timeout", type=float, default=120, help="seconds each phase may take at most")
+    parser.add_argument(
+        "--alone", action="store_true", help="mountui served alone, as launch() does, not mounted in FastAPI"
+    )
     parser.add_argument("--max-queue-size", type=int, default=0, help="server setting (0: mountui's default)")
     parser.add_argument(
         "--tracemalloc",
@@ -251,6 +262,8 @@ def main() -> None:
         asyncio.run(client_main(*args.client, timeout=args.timeout, server=args.server))
         return
 
+    if args.alone:  # read by bench/_server.py and by the client processes (call_path)
+        os.environ["BENCH_MOUNTUI_ALONE"] = "1"
     nofile = raise_nofile()
     need = args.calls + 100
     print(f"open files limit: {nofile} (the server needs about {need}, each client {need // args.clients})")
@@ -381,7 +394,7 @@ def main() -> None:
     ok = queued == args.calls and complete == args.calls
     print("\nOK: every call was queued and completed" if ok else "\nNOT OK: see the counts above")
     name = "waiting_tracemalloc" if args.tracemalloc else "waiting"
-    name += "" if args.server == "mountui" else "_" + args.server
+    name += ("" if args.server == "mountui" else "_" + args.server) + ("_alone" if args.alone else "")
     path = write_result(name, {**row, "curve": curve, "failures": failures[:5], "ok": ok, "memtop": memtop})
     print(f"written {path.relative_to(ROOT)}")
 
