@@ -11,6 +11,7 @@ from typing import Any
 
 from mountui.store.base import LogRead, Store
 from mountui.store.queue import LocalQueue, Queue
+from mountui.store.wake_timer import WakeTimer
 
 
 class _Log:
@@ -46,11 +47,6 @@ class _Window:
         self.deadline = 0.0  # when the newest hit leaves the window: the record is useless after that
 
 
-def _wake(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
-
-
 class MemoryStore(Store):
     """`clock` (seconds, monotonic by default) decides expiry; tests pass one they can turn."""
 
@@ -59,6 +55,7 @@ class MemoryStore(Store):
         self._values: dict[str, tuple[Any, float | None]] = {}
         self._expiries: list[tuple[float, str]] = []  # heap of (deadline, key), checked on writes
         self._logs: dict[str, _Log] = {}  # open logs
+        self._timeouts = WakeTimer()  # the timeouts of waiting readers
         self._closed_logs: dict[str, _ClosedLog] = {}
         self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
         self._subscribers: dict[str, list[Callable[[Any], None]]] = {}
@@ -207,12 +204,12 @@ class MemoryStore(Store):
             if log.waiters is None:
                 log.waiters = []
             log.waiters.append(fut)
-            # One timer, no wrapper future or task: this wait is held by every open, idle stream.
-            timer = loop.call_later(timeout, _wake, fut)
+            # No timer of its own, no wrapper future or task: this wait is held by every open, idle stream.
+            slot = self._timeouts.wake_after(fut, timeout)
             try:
                 await fut
             finally:
-                timer.cancel()
+                slot.discard(fut)
                 if log.waiters and fut in log.waiters:
                     log.waiters.remove(fut)
             log = self._logs.get(log_id)  # or it has been closed meanwhile

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 
+from mountui.store.wake_timer import WakeTimer
+
 CHANNEL = "log"
 
 
@@ -25,6 +27,7 @@ def _wake(fut: asyncio.Future[None]) -> None:
 class LogWaiters:
     def __init__(self) -> None:
         self._waiting: dict[str, list[asyncio.Future[None]]] = {}
+        self._timeouts = WakeTimer()  # one loop timer per time slot, not one per waiting reader
 
     def arm(self, log_id: str) -> asyncio.Future[None]:
         fut = asyncio.get_running_loop().create_future()
@@ -39,11 +42,11 @@ class LogWaiters:
                 del self._waiting[log_id]
 
     async def wait(self, fut: asyncio.Future[None], timeout: float) -> None:
-        timer = asyncio.get_running_loop().call_later(timeout, _wake, fut)
+        slot = self._timeouts.wake_after(fut, timeout)
         try:
             await fut
         finally:
-            timer.cancel()
+            slot.discard(fut)
 
     def on_message(self, log_id: object) -> None:
         for fut in self._waiting.get(str(log_id), ()):
