@@ -3,6 +3,9 @@
 - Password apps: HTTP Basic, checked by the same `auth=` check and login throttle as the form.
 - OAuth apps: the provider's access token as a bearer token, validated at the provider's userinfo endpoint
   (answers kept briefly in the store) and held to the app's access rules (`allowed_emails`, `allow`, ...).
+  Each unknown token costs a request to the provider, so refused tokens are counted per client address like
+  failed sign-ins: past `max_login_attempts` in `login_attempt_window`, that address is refused (429) without
+  asking the provider, until the window has passed.
 - `auth_dependency` apps need nothing here: the host's function reads the MCP request like any other.
 """
 
@@ -22,7 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from mountui.auth.identity import Identity, IdentitySource
 from mountui.auth.oauth_client import describe
 from mountui.auth.oauth_routes import OAuthSource, username_of
-from mountui.auth.password import PasswordSource
+from mountui.auth.password import LoginThrottle, PasswordSource
 from mountui.http.responses import NO_STORE, error_response
 from mountui.http.urls import route_path
 from mountui.injection import OAuthProfile, OAuthToken
@@ -39,11 +42,14 @@ _THROTTLED = "mountui.mcp_throttled"
 class McpCredentialsSource(IdentitySource):
     required = False  # it adds ways in; whether signing in is required is the other sources' decision
 
-    def __init__(self, sources: list[IdentitySource], store: Store, title: str) -> None:
+    def __init__(
+        self, sources: list[IdentitySource], store: Store, title: str, bearer_throttle: LoginThrottle
+    ) -> None:
         self.password = next((s for s in sources if isinstance(s, PasswordSource)), None)
         self.oauth = next((s for s in sources if isinstance(s, OAuthSource)), None)
         self.store = store
         self.title = title
+        self.bearer_throttle = bearer_throttle  # refused bearer tokens, per client address
 
     async def identify(self, request: Request) -> Identity | None:
         if route_path(request.scope) != MCP_PATH:
@@ -52,7 +58,7 @@ class McpCredentialsSource(IdentitySource):
         if scheme.lower() == "basic" and self.password is not None:
             return await self._basic(request, self.password, value.strip())
         if scheme.lower() == "bearer" and self.oauth is not None and 0 < len(value.strip()) <= 4096:
-            return await self._bearer(self.oauth, value.strip())
+            return await self._bearer(request, self.oauth, value.strip())
         return None
 
     # --- Basic ---
@@ -88,12 +94,21 @@ class McpCredentialsSource(IdentitySource):
         return Identity(username=username)
 
     # --- bearer tokens of the OAuth provider ---
-    async def _bearer(self, source: OAuthSource, token: str) -> Identity | None:
+    async def _bearer(self, request: Request, source: OAuthSource, token: str) -> Identity | None:
         key = "mcp-bearer:" + hashlib.sha256(f"{source.oauth.client_id}\0{token}".encode()).hexdigest()
         known = await self.store.get(key)
         if not isinstance(known, dict):
+            # A token not seen lately: the provider is asked, unless this address keeps sending bad ones.
+            client = request.client.host if request.client else "unknown"
+            keys = [f"mcp-bearer-failures:{source.sessions.app_key(request)}:client:{client}"]
+            if wait := await self.bearer_throttle.locked_for(keys):
+                logger.warning("mountui: refused a bearer token from %s: too many refused tokens", client)
+                request.scope[_THROTTLED] = wait
+                return None
             known = await self._ask_provider(source, token)
             await self.store.set(key, known, ttl=TOKEN_TTL if known.get("username") else REFUSED_TTL)
+            if not known.get("username") and await self.bearer_throttle.failed(keys):
+                request.scope[_THROTTLED] = math.ceil(self.bearer_throttle.window)
         if not known.get("username"):
             return None
         return Identity(

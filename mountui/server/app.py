@@ -116,10 +116,17 @@ class UIApp:
         self.mcp: Any = None
         if settings.mcp_server:
             from mountui.auth.mcp_credentials import McpCredentialsSource
+            from mountui.auth.password import LoginThrottle
             from mountui.server.mcp.server import McpServer
 
             # Basic (password apps) and bearer tokens (OAuth apps) on P/mcp, through the same checks.
-            self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title))
+            bearer_throttle = LoginThrottle(
+                self.store,
+                settings.max_login_attempts,
+                settings.login_attempt_window,
+                clock=clock or time.time,
+            )
+            self.sources.append(McpCredentialsSource(self.sources, self.store, blocks.title, bearer_throttle))
             self.mcp = McpServer(self)
         metrics_token = MetricsTokenSource(settings.metrics_token) if settings.metrics_token else None
         self.authenticator = Authenticator(

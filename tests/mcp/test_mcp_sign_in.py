@@ -4,6 +4,7 @@ credentials (401) and lets one in with them; the call runs as that user."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 
 import httpx
@@ -81,6 +82,41 @@ def test_oauth_apps_take_the_providers_access_token(
     assert run(refusal(base + "/mcp", {"Authorization": "Bearer not-a-token-of-the-provider"}))[0] == 401
     token = oauth_access_token(base, "alice")
     answer = run(greet_as(base + "/mcp", {"Authorization": f"Bearer {token}"}))
+    assert answer == "Hello, Ada! (signed in: alice@example.com)"
+
+
+def test_refused_bearer_tokens_lock_the_address_out_for_a_while(
+    serve: Callable[..., str], oidc_provider: OIDCProvider
+) -> None:
+    # Each unknown token costs a request to the provider: an address that keeps sending bad ones is refused
+    # without asking, like a client that keeps guessing passwords.
+    client_id, client_secret = f"mcp-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+    oauth = mountui.OAuth.oidc("Test ID", oidc_provider.metadata_url, client_id, client_secret)
+    app = oauth_demo().build_app(
+        mcp_server=True,
+        oauth=oauth,
+        require_login=True,
+        secret_key=SECRET,
+        max_login_attempts=3,
+        login_attempt_window=3,
+    )
+    base = serve(app)
+    oidc_provider.register_client(client_id, client_secret, [f"{base}/oauth/callback"])
+    good = oauth_access_token(base, "alice")  # a real token, not shown to the app yet
+
+    def mcp_status(token: str) -> httpx.Response:
+        initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
+        return httpx.post(base + "/mcp", json=initialize, headers=headers)
+
+    for n in range(3):
+        assert mcp_status(f"guess-{n}-{secrets.token_hex(8)}").status_code == 401
+    locked = mcp_status(f"guess-3-{secrets.token_hex(8)}")
+    assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_sign_ins"
+    assert 0 < int(locked.headers["retry-after"]) <= 3
+    assert mcp_status(good).status_code == 429  # not even a real token is looked at meanwhile
+    time.sleep(int(locked.headers["retry-after"]) + 0.5)
+    answer = run(greet_as(base + "/mcp", {"Authorization": f"Bearer {good}"}))
     assert answer == "Hello, Ada! (signed in: alice@example.com)"
 
 
