@@ -67,22 +67,31 @@ class RateLimiter:
                 ]
             if windows:
                 self.plans[dep.endpoint] = tuple(windows)
+        # What runs the app's code outside a listener (MCP resource reads, prompts) counts in the app window.
+        self.app_plan: Windows = tuple(("app", calls, seconds) for calls, seconds in app_windows)
 
     async def check(self, dep: Dependency, caller: Caller) -> None:
         """Count the call, or raise 429 `rate_limited` with the seconds left in `Retry-After`."""
         windows = self.plans.get(dep.endpoint)
         if windows is None:
             return
+        if refusal := await self._refusal(windows, caller, f"a call of {dep.endpoint}"):
+            self.observer.rate_limited(dep)
+            raise refusal
+
+    async def check_other(self, what: str, caller: Caller) -> None:
+        """The same for app code run outside a listener (`what` names it in the log): the app-wide limit."""
+        if self.app_plan and (refusal := await self._refusal(self.app_plan, caller, what)):
+            raise refusal
+
+    async def _refusal(self, windows: Windows, caller: Caller, what: str) -> CallError | None:
         who, described = await self._caller_key(caller)
         wait = await self.store.hit_windows(who, windows)
         if wait <= 0:
-            return
-        self.observer.rate_limited(dep)
+            return None
         seconds, message = retry_text(wait)
-        logger.info(
-            "mountui: refused a call of %s by %s: rate limit (%d s left)", dep.endpoint, described, seconds
-        )
-        raise CallError(429, "rate_limited", message, {"Retry-After": str(seconds)})
+        logger.info("mountui: refused %s by %s: rate limit (%d s left)", what, described, seconds)
+        return CallError(429, "rate_limited", message, {"Retry-After": str(seconds)})
 
     async def _caller_key(self, caller: Caller) -> tuple[str, str]:
         """The store key counting this caller's calls (per mounted UI), and who it is, for the log."""

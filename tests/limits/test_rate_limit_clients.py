@@ -78,3 +78,38 @@ def test_an_mcp_client_meets_the_same_limit_as_a_tool_error(
             assert (await mcp.call_tool("shout", {"s": "d"})).content[0].text == "D"
 
     asyncio.run(main())
+
+
+def test_mcp_resource_reads_and_prompts_count_against_the_app_wide_limit(
+    serve: Callable[..., str], clock: FakeClock
+) -> None:
+    sys.path.insert(0, str(Path(__file__).parents[1] / "mcp"))
+    from mcp.shared.exceptions import MCPError
+    from mcp_helpers import mcp_client
+
+    demo = echo_app()
+
+    @demo.mcp_resource("notes://today", mime_type="text/plain")
+    def today() -> str:
+        return "Water the plants."
+
+    @demo.mcp_prompt()
+    def review(code: str) -> str:
+        return f"Review: {code}"
+
+    base = serve(build_app(demo, rate_limit="2/minute", mcp_server=True, clock=clock))
+
+    async def main() -> None:
+        async with mcp_client(f"{base}/mcp") as mcp:
+            read = await mcp.read_resource("notes://today")
+            assert read.contents[0].text == "Water the plants."
+            assert (await mcp.call_tool("echo", {"s": "b"})).content[0].text == "b"  # the second of two
+            with pytest.raises(MCPError, match=r"Too many requests, try again in 60 s"):
+                await mcp.read_resource("notes://today")
+            with pytest.raises(MCPError, match=r"Too many requests"):
+                await mcp.get_prompt("review", {"code": "x = 1"})
+            clock.advance(60)
+            prompt = await mcp.get_prompt("review", {"code": "x = 1"})
+            assert prompt.messages[0].content.text == "Review: x = 1"
+
+    asyncio.run(main())

@@ -1,13 +1,15 @@
 """MCP resources (`@demo.mcp_resource(uri)`) and prompts (`@demo.mcp_prompt()`) of an app.
 
 Their functions are called like every user callback (async on the loop, sync in a worker thread); they are
-small lookups, not queued work, so they do not take a place in an endpoint's queue.
+small lookups, not queued work, so they do not take a place in an endpoint's queue. Each read counts against
+the app-wide `rate_limit`, like a call (`admit`).
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import mcp_types as types
@@ -20,9 +22,10 @@ from mountui.errors import Error
 
 
 class ResourcesAndPrompts:
-    def __init__(self, blocks: Blocks) -> None:
+    def __init__(self, blocks: Blocks, admit: Callable[[Any, str], Awaitable[None]]) -> None:
         self.resources = list(blocks.mcp_resources)
         self.prompts = {p.name: p for p in blocks.mcp_prompts}
+        self.admit = admit  # (ctx, what): raises an MCPError when the caller may not run app code now
 
     def handlers(self) -> dict[str, Any]:
         """The low-level Server's handlers; none for what the app does not offer (nor its capability)."""
@@ -67,6 +70,7 @@ class ResourcesAndPrompts:
             arguments = resource.match(uri)
             if arguments is None:
                 continue
+            await self.admit(ctx, f"MCP resource {resource.name}")
             value = await _call(functools.partial(resource.fn, **arguments))
             if isinstance(value, bytes | bytearray):
                 blob = base64.b64encode(bytes(value)).decode()
@@ -103,6 +107,7 @@ class ResourcesAndPrompts:
                 types.INVALID_PARAMS,
                 f"{prompt.name} takes {', '.join(n for n, _ in prompt.arguments) or 'no arguments'}",
             )
+        await self.admit(ctx, f"MCP prompt {prompt.name}")
         value = await _call(functools.partial(prompt.fn, **arguments))
         items = value if isinstance(value, list) else [value]
         messages = []

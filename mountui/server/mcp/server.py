@@ -18,7 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from mountui._version import __version__
 from mountui.auth.identity import ANONYMOUS
-from mountui.errors import ConfigError
+from mountui.errors import CallError, ConfigError
 from mountui.http.responses import NO_STORE
 from mountui.http.urls import public_url
 from mountui.server.mcp.calls import ToolRunner, error_result
@@ -52,7 +52,7 @@ class McpServer:
             d.endpoint: describe_tool(d) for d in ui.blocks.dependencies if d.show_api
         }
         self.runner = ToolRunner(ui)
-        extras = ResourcesAndPrompts(ui.blocks)
+        extras = ResourcesAndPrompts(ui.blocks, self._admit)
         self.server: Server[Any] = Server(
             ui.blocks.title,
             version=__version__,
@@ -152,6 +152,13 @@ class McpServer:
         return await self.runner.run(
             tool, params.arguments, caller, _call_key(request, ctx.request_id), report
         )
+
+    async def _admit(self, ctx: Any, what: str) -> None:
+        """Resource reads and prompts run app code too: the app-wide rate limit holds for them."""
+        try:
+            await self.ui.pipeline.limits.check_other(what, caller_for(ctx.request, self.ui.tabs))
+        except CallError as exc:
+            raise MCPError(types.INTERNAL_ERROR, exc.message) from None
 
     async def _hear_cancellations(self, ctx: Any, call_next: Any) -> Any:
         # Stateless: the cancellation of a call comes in a request of its own; find the call it names.
