@@ -231,7 +231,14 @@ class Cluster:
             if await self._run_again(event_id, record, call):
                 return
         logger.warning("mountui: call %s ended: the worker running it is gone", event_id)
-        await self.store.log_append(event_id, logged(*WORKER_LOST), settings.event_log_max_events)
+        # Claimed for the ending: should the lost worker be only frozen, what it writes later is refused.
+        await self.store.log_append(
+            event_id,
+            logged(*WORKER_LOST),
+            settings.event_log_max_events,
+            writer=f"{event_id}:lost",
+            claim=True,
+        )
         await self.store.log_close(event_id, settings.event_retention)
         await self.store.set(f"call:{event_id}", {**record, "state": "done"}, settings.event_retention)
 

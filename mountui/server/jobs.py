@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,41 @@ class RemoteJob:
     event_id: str
     owner: str | None
     is_done: bool
+
+
+class FinishedCalls:
+    """Finished streamed calls, readable for `retention` s: of each only its owner (its events are in the log).
+
+    Their deadlines come in finishing order (one retention for all), so a queue and one timer for its head
+    forget them: no timer per call, and nothing the garbage collector has to walk (strings and floats)."""
+
+    def __init__(self, retention: float) -> None:
+        self.retention = retention
+        self._owners: dict[str, str | None] = {}
+        self._deadlines: deque[tuple[float, str]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, event_id: str, owner: str | None) -> None:
+        self._owners[event_id] = owner
+        loop = asyncio.get_running_loop()
+        self._deadlines.append((loop.time() + self.retention, event_id))
+        if self._timer is None:
+            self._timer = loop.call_at(self._deadlines[0][0], self._forget)
+
+    def find(self, event_id: str) -> RemoteJob | None:
+        if event_id not in self._owners:
+            return None
+        return RemoteJob(event_id, self._owners[event_id], is_done=True)
+
+    def _forget(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._deadlines and self._deadlines[0][0] <= loop.time():
+            self._owners.pop(self._deadlines.popleft()[1], None)
+        self._timer = loop.call_at(self._deadlines[0][0], self._forget) if self._deadlines else None
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 CANCELLED = ("error", {"code": "cancelled", "message": "the call was cancelled"})

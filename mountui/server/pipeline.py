@@ -10,7 +10,6 @@ import asyncio
 import logging
 import secrets
 import time
-from collections import deque
 from typing import Any
 
 import anyio.to_thread
@@ -22,11 +21,12 @@ from mountui.errors import CallError, Error, StoreUnavailableError
 from mountui.events import Dependency
 from mountui.http.equal import constant_time_equal
 from mountui.injection import Progress, Request
+from mountui.server import jobs
 from mountui.server.call_log import logged
 from mountui.server.cluster import Cluster
 from mountui.server.conversion import CallContext, initial_values, postprocess, strict_tuple, validate_values
 from mountui.server.files import FileStore
-from mountui.server.jobs import CANCELLED, RETRY_AFTER, SHUTTING_DOWN, WORKER_LOST, Caller, Job, RemoteJob
+from mountui.server.jobs import Caller, FinishedCalls, Job, RemoteJob
 from mountui.server.observer import CallObserver
 from mountui.server.progress import ProgressRelay
 from mountui.server.rate_limits import RateLimiter
@@ -61,15 +61,10 @@ class Pipeline:
             d.endpoint: any(c.handles_files for c in (*d.inputs, *d.outputs)) for d in blocks.dependencies
         }
         self.jobs: dict[str, Job] = {}  # calls not yet finished (and JSON calls until they answer)
-        # A finished streamed call is kept only as its owner (for readers that resume) and its log.
-        self._finished_owners: dict[str, str | None] = {}
+        self.finished = FinishedCalls(settings.event_retention)  # then only their owners, for resuming
         self.closing = False  # shutting down: no new calls
         self._running: set[asyncio.Task[None]] = set()  # every call's task until its code has returned
         self._finishing: set[asyncio.Task[None]] = set()
-        # Finished streamed calls stay readable for `event_retention` s. Their deadlines come in finishing
-        # order (one retention for all), so a queue and one timer for its head forget them: no timer per call.
-        self._retired: deque[tuple[float, str]] = deque()
-        self._retire_timer: asyncio.TimerHandle | None = None
         self.cluster = Cluster(self)  # with a shared store: records, signals, lost workers
 
     # --- the edge: look up and validate ---
@@ -100,8 +95,8 @@ class Pipeline:
             raise CallError(
                 503,
                 "shutting_down",
-                f"the server is restarting; try again in {RETRY_AFTER} s",
-                {"Retry-After": str(RETRY_AFTER)},
+                f"the server is restarting; try again in {jobs.RETRY_AFTER} s",
+                {"Retry-After": str(jobs.RETRY_AFTER)},
             )
         if attempt == 0:  # a call run again after its worker was lost was counted the first time
             await self.limits.check(dep, caller)  # before the queue: every caller meets the same limit
@@ -129,11 +124,15 @@ class Pipeline:
             if stream:
                 await self.cluster.record(job, caller, values)
             # The log exists before anyone reads it: its first event is written here, not by the task.
+            # A call run again after its worker was lost claims its log: the lost attempt can write no more.
+            claim = attempt > 0
             if ticket.wait is not None:
-                await self._emit(job, "queued", {"event_id": job.event_id, "position": ticket.position})
+                await self._emit(
+                    job, "queued", {"event_id": job.event_id, "position": ticket.position}, claim
+                )
                 self.observer.queued(job)  # once accepted: a refused call is not in the queue's length
             else:
-                await self._emit(job, "started", {"event_id": job.event_id})
+                await self._emit(job, "started", {"event_id": job.event_id}, claim)
                 job.started_at = job.queued_at
                 self.observer.started(job)
         except BaseException:
@@ -142,7 +141,9 @@ class Pipeline:
             await self.queue.release(ticket)
             raise
         job.accepted = True
-        if job.cancel_asked is not None:  # cancelled (say, signed out) while it was being accepted
+        if job.closing:  # taken over by another worker before it could start here
+            await self.queue.release(ticket)
+        elif job.cancel_asked is not None:  # cancelled (say, signed out) while it was being accepted
             self._spawn(self._give_up(job, job.cancel_asked))
         elif ticket.wait is None:
             self._launch(job, values, caller)
@@ -172,9 +173,15 @@ class Pipeline:
         self._finishing.add(task)
         task.add_done_callback(self._finishing.discard)
 
-    async def _emit(self, job: Job, event: str, data: dict[str, Any]) -> None:
+    async def _emit(self, job: Job, event: str, data: dict[str, Any], claim: bool = False) -> None:
         if job.logged and not job.finished:
-            await self.store.log_append(job.event_id, logged(event, data), job.keep)
+            # Written as this attempt: a log another worker took over (this one froze past its lease) refuses it.
+            index = await self.store.log_append(
+                job.event_id, logged(event, data), job.keep, writer=job.holder, claim=claim
+            )
+            if index < 0:
+                logger.warning("mountui: call %s was taken over by another worker; stopping it", job.event_id)
+                self.lose(job)
 
     async def _run(self, job: Job, values: list[Any], caller: Caller) -> None:
         dep, ticket = job.dep, job.ticket
@@ -188,7 +195,7 @@ class Pipeline:
             job.started = True
             outcome = ("complete", {"data": await self._execute(job, values, caller)})
         except asyncio.CancelledError:
-            outcome = CANCELLED
+            outcome = jobs.CANCELLED
         except Error as exc:
             outcome = ("error", {"code": "app_error", "message": exc.message})
         except CallError as exc:
@@ -220,7 +227,9 @@ class Pipeline:
             self.jobs.pop(job.event_id, None)
             return
         try:
-            await self.store.log_append(job.event_id, logged(*outcome), job.keep)
+            if await self.store.log_append(job.event_id, logged(*outcome), job.keep, writer=job.holder) < 0:
+                self.jobs.pop(job.event_id, None)  # taken over by another worker: the log and record are its
+                return
             await self.store.log_close(job.event_id, self.settings.event_retention)
             await self.cluster.record(job)
         except StoreUnavailableError:
@@ -232,20 +241,7 @@ class Pipeline:
         job.task = job.ticket = job.progress = None
         if self.jobs.get(job.event_id) is job:
             del self.jobs[job.event_id]
-        self._finished_owners[job.event_id] = job.owner
-        loop = asyncio.get_running_loop()
-        self._retired.append((loop.time() + self.settings.event_retention, job.event_id))
-        if self._retire_timer is None:
-            self._retire_timer = loop.call_at(self._retired[0][0], self._forget_retired)
-
-    def _forget_retired(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        while self._retired and self._retired[0][0] <= now:
-            self._finished_owners.pop(self._retired.popleft()[1], None)
-        self._retire_timer = (
-            loop.call_at(self._retired[0][0], self._forget_retired) if self._retired else None
-        )
+        self.finished.add(job.event_id, job.owner)
 
     async def _execute(self, job: Job, values: list[Any], caller: Caller) -> list[Any]:
         dep = job.dep
@@ -292,9 +288,7 @@ class Pipeline:
     # --- readers and cancellation ---
     async def find_job(self, event_id: str, username: str | None) -> Job | RemoteJob:
         """The call, run here or (with a shared store) by another worker, if `username` started it."""
-        job: Job | RemoteJob | None = self.jobs.get(event_id)
-        if job is None and event_id in self._finished_owners:
-            job = RemoteJob(event_id, self._finished_owners[event_id], is_done=True)
+        job: Job | RemoteJob | None = self.jobs.get(event_id) or self.finished.find(event_id)
         if job is None:
             job = await self.cluster.find(event_id)
         if job is None:
@@ -330,7 +324,7 @@ class Pipeline:
             else:
                 job.cancel_timer = asyncio.get_running_loop().call_later(grace, self.cancel, job)
 
-    def cancel(self, job: Job | RemoteJob, outcome: tuple[str, dict[str, Any]] = CANCELLED) -> None:
+    def cancel(self, job: Job | RemoteJob, outcome: tuple[str, dict[str, Any]] = jobs.CANCELLED) -> None:
         if isinstance(job, RemoteJob):
             if not job.is_done:
                 self.cluster.send("cancel", id=job.event_id)
@@ -364,9 +358,9 @@ class Pipeline:
         if job.closing:
             return
         job.closing = job.finished = True
-        self.observer.finished(job, WORKER_LOST)
+        self.observer.finished(job, jobs.WORKER_LOST)
         if not job.done.done():
-            job.done.set_result(WORKER_LOST)
+            job.done.set_result(jobs.WORKER_LOST)
         if job.task is not None:
             job.task.cancel()
         self.jobs.pop(job.event_id, None)
@@ -380,12 +374,12 @@ class Pipeline:
         self.closing = True
         for job in list(self.jobs.values()):
             if not job.started:
-                self.cancel(job, SHUTTING_DOWN)
+                self.cancel(job, jobs.SHUTTING_DOWN)
         asyncio.get_running_loop().call_later(self.settings.shutdown_grace, self._end_running)
 
     def _end_running(self) -> None:
         for job in list(self.jobs.values()):
-            self.cancel(job, SHUTTING_DOWN)
+            self.cancel(job, jobs.SHUTTING_DOWN)
 
     async def shutdown(self) -> None:
         """At the app's lifespan end the server has closed its connections: nobody can hear a result."""
@@ -394,7 +388,6 @@ class Pipeline:
         # Cancelled calls finish their code (generators closed, `finally` blocks run) before the app goes.
         if self._running or self._finishing:
             await asyncio.wait({*self._running, *self._finishing}, timeout=self.settings.shutdown_grace)
-        if self._retire_timer is not None:
-            self._retire_timer.cancel()
+        self.finished.close()
         self.cluster.stop()
         await self.queue.close()

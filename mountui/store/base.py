@@ -61,9 +61,16 @@ class Store(ABC):
 
     # --- append-only event logs of calls, readable while they grow ---
     @abstractmethod
-    async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
+    async def log_append(
+        self, log_id: str, item: Any, keep: int | None = None, writer: str | None = None, claim: bool = False
+    ) -> int:
         """Append an item; return its index (0, 1, ...). With `keep`, only the last `keep` items stay (the
-        indexes of those that stay do not change)."""
+        indexes of those that stay do not change).
+
+        `writer` fences out a writer that was replaced: with `claim`, the log belongs to `writer` from this
+        append on; without, the append is made only if the log belongs to `writer` or was never claimed, and
+        -1 is returned (nothing appended) if it belongs to another. So a worker frozen past its lease cannot
+        write into a call another worker took over."""
 
     @abstractmethod
     async def log_close(self, log_id: str, retention: float) -> None:

@@ -57,6 +57,7 @@ class MemoryStore(Store):
         self._logs: dict[str, _Log] = {}  # open logs
         self._timeouts = WakeTimer()  # the timeouts of waiting readers
         self._closed_logs: dict[str, _ClosedLog] = {}
+        self._writers: dict[str, str] = {}  # the writer a log was claimed for (`log_append(claim=True)`)
         self._log_expiries: list[tuple[float, str]] = []  # heap of (deadline, log id), checked on writes
         self._subscribers: dict[str, list[Callable[[Any], None]]] = {}
         self._windows: dict[str, _Window] = {}
@@ -156,7 +157,14 @@ class MemoryStore(Store):
         entry = self._live(key)
         return set() if entry is None else set(entry[0])
 
-    async def log_append(self, log_id: str, item: Any, keep: int | None = None) -> int:
+    async def log_append(
+        self, log_id: str, item: Any, keep: int | None = None, writer: str | None = None, claim: bool = False
+    ) -> int:
+        if writer is not None:
+            if claim:
+                self._writers[log_id] = writer
+            elif self._writers.get(log_id, writer) != writer:
+                return -1
         log = self._logs.get(log_id)
         if log is None:
             closed = self._closed_logs.get(log_id)
@@ -183,6 +191,7 @@ class MemoryStore(Store):
             kept = self._closed_logs.get(expired)
             if kept is not None and kept[2] <= now:
                 del self._closed_logs[expired]
+                self._writers.pop(expired, None)
         log = self._logs.pop(log_id, None)
         if log is not None:
             items, base = tuple(log.items), log.base

@@ -45,9 +45,19 @@ return 1
 """
 
 # A log is a stream; item i has the id (i+1)-0 and the close marker the id n-1 (n = items so far), so the
-# count is always the first part of the last id. KEYS: stream, closed flag. ARGV: payload, ttl of an open log,
-# how many items to keep (empty: all), the channel and message that wake readers (store/redis_logs.py).
+# count is always the first part of the last id. KEYS: stream, closed flag, writer. ARGV: payload, ttl of an
+# open log, how many items to keep (empty: all), the channel and message that wake readers
+# (store/redis_logs.py), the writer (empty: any) and '1' to claim the log for it. Returns -1 when the log
+# belongs to another writer (nothing appended).
 LOG_APPEND = """
+if ARGV[6] ~= '' then
+  if ARGV[7] == '1' then
+    redis.call('SET', KEYS[3], ARGV[6])
+  else
+    local owner = redis.call('GET', KEYS[3])
+    if owner and owner ~= ARGV[6] then return -1 end
+  end
+end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local n = 0
 if #last > 0 then n = tonumber(string.match(last[1][1], '^(%d+)')) end
@@ -59,12 +69,16 @@ end
 if redis.call('EXISTS', KEYS[2]) == 0 and ARGV[2] ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
+if ARGV[7] == '1' then
+  local left = redis.call('PTTL', KEYS[1])
+  if left > 0 then redis.call('PEXPIRE', KEYS[3], left) end
+end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return n
 """
 
-# KEYS: stream, closed flag. ARGV: retention in ms, the channel and message that wake readers. Unknown logs
-# stay unknown.
+# KEYS: stream, closed flag, writer. ARGV: retention in ms, the channel and message that wake readers. Unknown
+# logs stay unknown.
 LOG_CLOSE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 0 then
@@ -74,6 +88,7 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
 end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 """

@@ -5,6 +5,8 @@ more on another worker and completes.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import httpx
@@ -149,3 +151,42 @@ def test_a_call_waiting_in_line_on_a_killed_worker_ends_with_worker_lost(cluster
     assert after[-1]["data"]["code"] == "worker_lost", after[-1]
     assert took < 2 * LEASE + 3, f"worker_lost came {took:.1f} s after the kill (lease {LEASE} s)"
     assert "line-doomed" not in {tag for _, tag, _, _ in cluster.runs()}, "the lost call ran anyway"
+
+
+def full_log(client: httpx.Client, worker_ui: str, event_id: str) -> list[dict]:
+    """Every event the call's log keeps, read from the start on `worker_ui`."""
+    with open_stream(client, f"{worker_ui}/api/events/{event_id}", method="GET") as stream:
+        return stream.rest()
+
+
+def test_a_frozen_worker_that_wakes_up_writes_nothing_into_a_call_taken_over(
+    cluster: Cluster, clients
+) -> None:
+    # SIGSTOP, not SIGKILL: the worker is only frozen (a long GC pause, a stopped VM) past its lease. Another
+    # worker ends its call with worker_lost; when the frozen one wakes, its generator goes on yielding, and
+    # none of that may reach the call's log after the end that readers were given.
+    alice = clients()
+    sign_in(alice, cluster.proxy_ui)
+    warm_up(cluster, alice)
+    entry = cluster.workers[0]
+    with open_stream(alice, f"{entry.ui}/api/work_once", [400]) as submitted:
+        event_id = submitted.next()["data"]["event_id"]
+        first = submitted.until("output")
+    runner = runner_of(first)
+    reader_on = cluster.others(runner)[0]
+    url = f"{reader_on.ui}/api/events/{event_id}"
+    os.kill(runner, signal.SIGSTOP)
+    try:
+        with open_stream(alice, url, method="GET", headers={"Last-Event-ID": first["id"]}) as reader:
+            after = reader.rest()
+        assert after and after[-1]["data"]["code"] == "worker_lost", after[-3:]
+    finally:
+        os.kill(runner, signal.SIGCONT)
+    time.sleep(4 * 0.25 + LEASE)  # the woken worker's generator yields several more outputs meanwhile
+    events = full_log(alice, reader_on.ui, event_id)
+    names = [e["event"] for e in events]
+    assert names[-1] == "error" and events[-1]["data"]["code"] == "worker_lost", names[-5:]
+    assert names.count("error") == 1 and "complete" not in names
+    # The woken worker serves calls again (it learned at its next renewal that it had lost this one).
+    answer = alice.post(f"{cluster.by_pid(runner).ui}/api/echo", json={"data": ["awake"]})
+    assert answer.status_code == 200 and answer.json()["data"][0] == f"{runner} awake"

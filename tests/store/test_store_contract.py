@@ -344,3 +344,22 @@ def test_hit_windows_is_atomic_under_concurrency(backend: Backend) -> None:
         assert sum(1 for wait in results if wait == 0) == 7
 
     run(backend, body, workers=2)
+
+
+def test_a_log_claimed_by_a_new_writer_refuses_the_old_one(backend: Backend) -> None:
+    """A worker frozen past its lease comes back and writes: the worker that took its call over claimed the
+    log, so what the old attempt writes is refused (-1), on any worker, and readers never see it."""
+
+    async def body(a: Store, b: Store) -> None:
+        assert await a.log_append("L", "first", writer="call:0") == 0  # never claimed: any writer may
+        assert await a.log_append("L", "second", writer="call:0") == 1
+        assert await b.log_append("L", "taken over", writer="call:1", claim=True) == 2
+        assert await a.log_append("L", "late", writer="call:0") == -1
+        assert await b.log_append("L", "third", writer="call:1") == 3
+        assert await b.log_append("L", "unfenced") == 4  # no writer named: not fenced (the store's callers)
+        await b.log_close("L", retention=30)
+        assert await a.log_append("L", "after the end", writer="call:0") == -1
+        items, closed, _first = await a.log_read("L", -1, timeout=0)
+        assert items == ["first", "second", "taken over", "third", "unfenced"] and closed
+
+    run(backend, body, workers=2)
