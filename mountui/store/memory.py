@@ -207,7 +207,7 @@ class MemoryStore(Store):
 
     async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
         log = self._logs.get(log_id)
-        if log is not None and log.base + len(log.items) <= after + 1:
+        if log is not None and timeout > 0 and log.base + len(log.items) <= after + 1:
             loop = asyncio.get_running_loop()
             fut = loop.create_future()
             if log.waiters is None:

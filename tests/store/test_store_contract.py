@@ -363,3 +363,16 @@ def test_a_log_claimed_by_a_new_writer_refuses_the_old_one(backend: Backend) -> 
         assert items == ["first", "second", "taken over", "third", "unfenced"] and closed
 
     run(backend, body, workers=2)
+
+
+def test_a_read_with_no_timeout_answers_at_once(backend: Backend) -> None:
+    """What a resume checks first (is the log still there?): never a wait, however the waits are timed."""
+
+    async def body(a: Store) -> None:
+        await a.log_append("L", "first")
+        started = time.monotonic()
+        for _ in range(5):
+            assert await a.log_read("L", 0, timeout=0) == ([], False, 1)
+        assert time.monotonic() - started < 0.2  # five reads, not five waits of a timer slot
+
+    run(backend, body)
