@@ -19,9 +19,9 @@ class _Log:
 
     __slots__ = ("base", "items", "waiters")
 
-    def __init__(self, items: list[Any] | None = None, base: int = 0) -> None:
-        self.items = items or []
-        self.base = base  # the index of items[0]: older items were let go (`keep`)
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.base = 0  # the index of items[0]: older items were let go (`keep`)
         self.waiters: list[asyncio.Future[None]] | None = None  # made when a reader first waits
 
     def wake(self) -> None:
@@ -31,9 +31,9 @@ class _Log:
                 fut.set_result(None)
 
 
-# A log kept after its call ended, until its deadline: (items, base, deadline). A plain tuple of strings,
-# numbers and bytes (the events as the pipeline logs them) is nothing the garbage collector walks, however
-# many finished calls are kept.
+# A log kept after its call ended, until its deadline: (items, base, deadline). A plain tuple of strings and
+# numbers (the events as the pipeline logs them: name and JSON text) is nothing the garbage collector walks,
+# however many finished calls are kept.
 _ClosedLog = tuple[tuple[Any, ...], int, float]
 
 

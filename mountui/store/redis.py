@@ -162,13 +162,11 @@ class RedisStore(Store):
     def _key(self, key: str) -> str:
         return f"{self.namespace}:kv:{key}"
 
-    def _log_keys(self, log_id: str) -> tuple[str, str]:
+    def _log_keys(self, log_id: str) -> tuple[str, str, str]:
+        """The stream, its closed flag and its writer (`log_append(writer=)`)."""
         # One hash tag, so the keys of a log land on the same Redis Cluster slot.
         base = f"{self.namespace}:log:{{{log_id}}}"
-        return base, base + ":closed"
-
-    def _writer_key(self, log_id: str) -> str:
-        return f"{self.namespace}:log:{{{log_id}}}:writer"
+        return base, base + ":closed", base + ":writer"
 
     def use_app_secret(self, secret: str) -> None:
         # Without a signing_key of its own, the store signs with one derived from the app's secret_key.
@@ -276,24 +274,21 @@ class RedisStore(Store):
     async def log_append(
         self, log_id: str, item: Any, keep: int | None = None, writer: str | None = None, claim: bool = False
     ) -> int:
-        stream, closed = self._log_keys(log_id)
+        keys = self._log_keys(log_id)
         ttl = "" if self.open_log_ttl is None else _ms(self.open_log_ttl)
         args = [
-            self._encode_item(stream, item),
+            self._encode_item(keys[0], item),
             ttl,
             "" if keep is None else keep,
             *self._wake_args(log_id),
             writer or "",
             "1" if claim and writer else "",
         ]
-        keys = [stream, closed, self._writer_key(log_id)]
         return int(await self._log_append(keys=keys, args=args))
 
     @_reachable
     async def log_close(self, log_id: str, retention: float) -> None:
-        stream, closed = self._log_keys(log_id)
-        keys = [stream, closed, self._writer_key(log_id)]
-        await self._log_close(keys=keys, args=[_ms(retention), *self._wake_args(log_id)])
+        await self._log_close(keys=self._log_keys(log_id), args=[_ms(retention), *self._wake_args(log_id)])
 
     def _wake_args(self, log_id: str) -> list[Any]:
         return [self.channel_name(LOG_CHANNEL), orjson.dumps(log_id)]
@@ -314,7 +309,7 @@ class RedisStore(Store):
 
     @_reachable
     async def log_read(self, log_id: str, after: int, timeout: float) -> LogRead:
-        stream, closed = self._log_keys(log_id)
+        stream, closed, _writer = self._log_keys(log_id)
         if not self._hearing_logs:
             self._hearing_logs = True
             self.subscribe(LOG_CHANNEL, self._logs.on_message)

@@ -14,14 +14,9 @@ from __future__ import annotations
 
 import asyncio
 
-from mountui.store.wake_timer import WakeTimer
+from mountui.store.wake_timer import WakeTimer, wake
 
 CHANNEL = "log"
-
-
-def _wake(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
 
 
 class LogWaiters:
@@ -50,9 +45,9 @@ class LogWaiters:
 
     def on_message(self, log_id: object) -> None:
         for fut in self._waiting.get(str(log_id), ()):
-            _wake(fut)
+            wake(fut)
 
     def wake_all(self) -> None:
         for waiters in self._waiting.values():
             for fut in waiters:
-                _wake(fut)
+                wake(fut)

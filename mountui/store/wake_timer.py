@@ -13,7 +13,7 @@ import asyncio
 import math
 
 
-def _wake(fut: asyncio.Future[None]) -> None:
+def wake(fut: asyncio.Future[None]) -> None:
     if not fut.done():
         fut.set_result(None)
 
@@ -38,7 +38,7 @@ class WakeTimer:
 
     def _fire(self, key: tuple[asyncio.AbstractEventLoop, int]) -> None:
         for fut in self._slots.pop(key, ()):
-            _wake(fut)
+            wake(fut)
 
     @property
     def waiting(self) -> int:
